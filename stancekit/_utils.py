@@ -1,0 +1,115 @@
+"""Small helpers shared by all modules: progress bars, seeding, argument checks, atomic writes."""
+from __future__ import annotations
+
+import logging
+import os
+import random
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+PACKAGE_LOGGER = "stancekit"
+
+ERRORS_CHOICES = ("raise", "warn", "skip")
+
+
+class StancekitError(Exception):
+    """Base class for stancekit's own failures (bad input files, model loading)."""
+
+
+def want_progress(show_progress: bool | None) -> bool:
+    """Resolve ``show_progress``: None means "on if the stancekit logger is at INFO or lower"."""
+    if show_progress is None:
+        return logging.getLogger(PACKAGE_LOGGER).getEffectiveLevel() <= logging.INFO
+    return bool(show_progress)
+
+
+def progress(iterable: Iterable[Any] | None = None, *, show_progress: bool | None = None, **kwargs: Any):
+    """Wrap ``iterable`` in a tqdm bar (tqdm.auto), or return a disabled bar.
+
+    ``kwargs`` go to tqdm (``desc=``, ``total=``, ``leave=``, ``unit=``).
+    """
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, disable=not want_progress(show_progress), **kwargs)
+
+
+def seed_everything(seed: int = 0) -> None:
+    """Seed Python, NumPy and (if imported/installed) torch, for notebooks and training."""
+    random.seed(seed)
+    os.environ.setdefault("PYTHONHASHSEED", str(seed))
+    try:
+        import numpy as np
+
+        np.random.seed(seed)
+    except ImportError:  # pragma: no cover - numpy is a hard dependency
+        pass
+    try:
+        import torch
+
+        torch.manual_seed(seed)
+    except ImportError:
+        pass
+
+
+def check_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
+    """Raise a ValueError naming the argument, the bad value and the valid choices."""
+    choices = tuple(choices)
+    if value not in choices:
+        raise ValueError(f"Invalid value {value!r} for `{name}`; choose one of {list(choices)}.")
+    return value
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temp file in the same folder, then os.replace)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+def atomic_write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` to ``path`` atomically."""
+    return atomic_write_bytes(path, text.encode(encoding))
+
+
+class atomic_path:
+    """Context manager yielding a temporary path that replaces ``path`` on success.
+
+    For writers that want a file name (``DataFrame.to_parquet``, ``Figure.savefig``)::
+
+        with atomic_path("out/summary.png") as tmp:
+            fig.savefig(tmp, format="png")
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+
+    def __enter__(self) -> Path:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        os.close(fd)
+        self.tmp = Path(tmp)
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            os.replace(self.tmp, self.path)
+        else:
+            try:
+                self.tmp.unlink()
+            except OSError:
+                pass
