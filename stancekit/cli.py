@@ -81,5 +81,26 @@ def main(argv: list[str] | None = None) -> int:
 # `stancekit --help` stays fast and does not load torch or spaCy.
 
 
+# --- train (lead) ------------------------------------------------------------
+
+
+@_command("train", "Rebuild the default stance model (LoRA adapter + head) from a NewsMTSC folder.")
+def _add_train(p: argparse.ArgumentParser) -> None:
+    from . import train as _train  # light: torch is imported only when training starts
+
+    _train.build_parser(p)
+    p.set_defaults(func=_cmd_train)
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    import json
+
+    from . import train as _train
+
+    card = _train.run(args, show_progress=_progress_flag(args))
+    print(json.dumps({k: card[k] for k in ("dev_rw_macro_f1", "dev_mt_macro_f1", "best_epoch")}))
+    return 0
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
