@@ -169,13 +169,7 @@ def decode_bytes(data: bytes, *, encoding: str | None = None, name: str = "<byte
                 text = data.decode("utf-8")
                 used = "utf-8"
             except UnicodeDecodeError:
-                from charset_normalizer import from_bytes
-
-                best = from_bytes(data).best()
-                if best is None:
-                    raise StancekitError(f"{name}: undecodable (not UTF-8, no encoding detected)") from None
-                used = best.encoding
-                text = str(best)
+                text, used = _detect(data, name)
                 log.info("%s: not UTF-8; decoded as %s (detected)", name, used)
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -184,6 +178,30 @@ def decode_bytes(data: bytes, *, encoding: str | None = None, name: str = "<byte
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     log.debug("%s: decoded as %s", name, used)
     return text, used
+
+
+def _detect(data: bytes, name: str) -> tuple[str, str]:
+    """Decode non-UTF-8 bytes with the encoding charset-normalizer finds.
+
+    On mostly-ASCII text charset-normalizer cannot tell the single-byte Latin
+    code pages apart (an English article in cp1252 comes back as cp1250, so
+    "naïve" becomes "naďve"). cp1252 is the usual legacy encoding of English
+    news files, so it wins whenever it decodes the bytes at least as cleanly
+    (by charset-normalizer's own mess ratio) as the best guess.
+    """
+    from charset_normalizer import from_bytes
+    from charset_normalizer.md import mess_ratio
+
+    best = from_bytes(data).best()
+    try:
+        latin = data.decode("cp1252")
+    except UnicodeDecodeError:
+        latin = None
+    if latin is not None and (best is None or mess_ratio(latin) <= best.chaos):
+        return latin, "cp1252"
+    if best is None:
+        raise StancekitError(f"{name}: undecodable (not UTF-8, no encoding detected)")
+    return str(best), best.encoding
 
 
 def _control_share(text: str) -> float:
