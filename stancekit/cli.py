@@ -102,5 +102,114 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- score (models) ----------------------------------------------------------
+
+
+class _TargetAction(argparse.Action):
+    """``--target T``: start a new target; aliases given after it attach to it."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        targets = list(getattr(namespace, self.dest, None) or [])
+        targets.append((values, []))
+        setattr(namespace, self.dest, targets)
+
+
+class _AliasAction(argparse.Action):
+    """``--alias A``: an alias of the most recent ``--target``."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        targets = list(getattr(namespace, "targets", None) or [])
+        if not targets:
+            parser.error("--alias must follow a --target")
+        name, aliases = targets[-1]
+        targets[-1] = (name, [*aliases, values])
+        namespace.targets = targets
+
+
+@_command("score", "Score the stance and tone of each statement toward one or more targets.")
+def _add_score(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE.jsonl",
+                   help="JSONL with `text` per line (and `target`, optionally `target_start`/`target_end`, "
+                        "unless --target is given); `stancekit statements` output works")
+    p.add_argument("--target", dest="targets", action=_TargetAction, metavar="T",
+                   help="score every line against target T (repeatable)")
+    p.add_argument("--alias", action=_AliasAction, metavar="A",
+                   help="another name for the preceding --target (repeatable)")
+    p.add_argument("--model", default=None, metavar="NAME_OR_PATH",
+                   help="default backend: artifact folder (default: the shipped model); "
+                        "nli/classifier: hub id or local folder")
+    p.add_argument("--backend", default="default", metavar="NAME",
+                   help="default | nli | classifier | vader (default: default)")
+    p.add_argument("--format", choices=["jsonl", "csv"], default=None,
+                   help="output format (default: from the -o suffix, else jsonl)")
+    p.add_argument("-o", "--output", default="-", metavar="OUT", help="output file (default: stdout)")
+    p.add_argument("--batch-size", type=int, default=32, metavar="N", help="pairs per model call (default 32)")
+    p.add_argument("--max-length", type=int, default=None, metavar="N", help="model window in tokens")
+    p.add_argument("--device", default=None, help="cpu, cuda, mps (default: best available)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the score cache")
+    p.add_argument("--quantize", action="store_true", help="dynamic int8 quantization (CPU)")
+    p.set_defaults(func=_cmd_score, targets=None)
+
+
+def _read_score_lines(path: str, need_target: bool) -> list[dict]:
+    """JSON objects of ``path`` with a string ``text``; each bad line warns once on stderr."""
+    import json
+    from pathlib import Path
+
+    if path != "-" and not Path(path).is_file():
+        raise FileNotFoundError(f"No such file: {path!r}")
+    handle = sys.stdin if path == "-" else open(path, encoding="utf-8-sig")
+    records, bad = [], 0
+    try:
+        for lineno, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            why = None
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                rec, why = None, f"not JSON ({exc.msg})"
+            if why is None and not isinstance(rec, dict):
+                why = "not a JSON object"
+            elif why is None and not isinstance(rec.get("text"), str):
+                why = "no string `text` field"
+            elif why is None and need_target and not (isinstance(rec.get("target"), str) and rec["target"].strip()):
+                why = "no `target` field (or pass --target)"
+            if why is not None:
+                bad += 1
+                print(f"stancekit score: warning: {path}:{lineno}: {why}; line skipped", file=sys.stderr)
+                continue
+            records.append(rec)
+    finally:
+        if handle is not sys.stdin:
+            handle.close()
+    if not records:
+        raise StancekitError(f"no readable lines in {path} ({bad} bad): each line must be a JSON object "
+                             "with a `text` string" + ("" if not need_target else " and a `target`"))
+    return records
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from . import io as _io
+    from .models import StanceModel, Target
+
+    targets = [Target(name, aliases=aliases) for name, aliases in args.targets] if args.targets else None
+    records = _read_score_lines(args.file, need_target=targets is None)
+    frame = pd.DataFrame.from_records(records)
+    if targets is not None:
+        frame = frame.drop(columns=[c for c in ("target", "target_start", "target_end") if c in frame.columns])
+    sm = StanceModel(args.model, backend=args.backend, batch_size=args.batch_size, device=args.device,
+                     quantize=args.quantize, max_length=args.max_length, cache=not args.no_cache,
+                     show_progress=_progress_flag(args))
+    scored = sm.predict(frame, targets=targets)
+    fmt = args.format or ("jsonl" if args.output == "-" or not args.output.lower().endswith(".csv") else "csv")
+    _io.write_frame(scored, args.output, format=fmt)
+    if args.output != "-":
+        log.info("wrote %d scored rows to %s", len(scored), args.output)
+    return 0
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
