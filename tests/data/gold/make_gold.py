@@ -125,6 +125,220 @@ GOLD["global-times-2026-01-30-us-canada-sovereignty"] = [
 ]
 
 
+# --------------------------------------------------------------------------
+# Test articles (tests/data/articles/), written for stancekit; events invented.
+# --------------------------------------------------------------------------
+# Wire style, curly quotes (straight in the last paragraph); quote split by its
+# cue; pronouns with competing he/she; "the minister"; anonymous official;
+# organisation as speaker; continuation.
+GOLD["wire-2026-02-03-canola-tariff-talks"] = [
+    S("We made progress on the technical files, but we are not there yet,", "Heather Lindqvist", "direct", "told"),
+    # A second quoted sentence after the attribution belongs to the same speaker.
+    S("Canadian farmers need certainty before the spring planting season, and I intend to get it for them.",
+      "Heather Lindqvist", "direct", "told"),
+    S("Washington would not lift the duties until Ottawa opened its dairy market", "Michael Dunleavy", "indirect", "said"),
+    S("“patience in Washington is running out.”", "Michael Dunleavy", "mixed", "adding"),
+    S("Nobody should mistake our flexibility for weakness,", "Michael Dunleavy", "direct", "said"),
+    S("and nobody should expect us to wait forever.", "Michael Dunleavy", "direct", "said", join=True),
+    S("Canada had already offered “significant concessions” on dairy quotas in January", "Heather Lindqvist", "mixed", "said"),
+    S("the US side of moving the goalposts", "Heather Lindqvist", "indirect", "accused"),
+    S("Her officials had tabled three proposals since December", "Heather Lindqvist", "indirect", "noted"),
+    S("Canada “will defend its farmers with every tool it has,”", "Heather Lindqvist", "mixed", "warned"),
+    S("the administration was “cautiously optimistic” about a framework deal by the end of March",
+      "senior State Department official", "mixed", "said"),
+    S("the Canadian offer as “a serious starting point, but only a starting point.”",
+      "senior State Department official", "mixed", "described"),
+    S("the tariffs had already cost growers more than C$1.1 billion in lost sales", "Canola Council of Canada", "indirect", "said in a statement"),
+    S("Every week without a deal pushes buyers toward Australian and Ukrainian suppliers,", "Canola Council of Canada", "direct", "said"),
+    S("Those customers may never come back.", "Canola Council of Canada", "direct", "said"),
+    S('he believed a deal was "possible but not probable" before April', "Michael Dunleavy", "mixed", "told", "The Canadian Press"),
+    S("Congress would have to be consulted on any dairy provisions", "Michael Dunleavy", "indirect", "noted"),
+    S("That process alone could take months", "Michael Dunleavy", "continuation", None),
+]
+
+# Canadian regional paper: two named speakers in one subject, "the two premiers",
+# "both premiers", "the premier", multi-paragraph quote, heading glued to the
+# next sentence ("Federal responseEnergy ...").
+GOLD["prairie-ledger-2026-02-05-premiers-energy-corridor"] = [
+    S("Ottawa must fast-track a national energy corridor or risk losing investment to the United States",
+      ["Colleen Archambault", "Rajiv Sandhu"], "indirect", "said"),
+    S('the federal review process had become "a graveyard for good projects"',
+      ["Colleen Archambault", "Rajiv Sandhu"], "mixed", "argued"),
+    S("Prime Minister Mark Carney to set a 24-month limit on approvals",
+      ["Colleen Archambault", "Rajiv Sandhu"], "indirect", "called on"),
+    S("the province had lost three pipeline proposals in as many years", "Colleen Archambault", "indirect", "said"),
+    S("We keep being told to wait. Our workers can't wait, our municipalities can't wait, and frankly our neighbours to the south are not waiting either,",
+      "Colleen Archambault", "direct", "said"),
+    # One pair of marks across two paragraphs (the second opens with a new mark).
+    S('When a company in Houston compares a project in Saskatchewan with one in North Dakota, it sees a permit that takes seven years here and eighteen months there.\n\n"That is not a level playing field. That is an invitation to leave.',
+      "Colleen Archambault", "direct", "said"),
+    S("he supported strong environmental rules", "Rajiv Sandhu", "indirect", "told"),
+    S("duplicate federal and provincial assessments added cost without adding protection", "Rajiv Sandhu", "indirect", "told"),
+    S("Projects could be reviewed once, by one agency", "Rajiv Sandhu", "indirect", "said"),
+    S("the corridor would lock in fossil fuel use for decades", "Rajiv Sandhu", "indirect", "denied"),
+    S("the corridor would carry electricity and hydrogen as well as oil and gas", "Rajiv Sandhu", "indirect", "according to"),
+    S("Ottawa shared the premiers' goal of faster approvals", "Nadia Ferreira", "indirect", "said in a statement"),
+    S('a bill to consolidate reviews would be tabled "this spring."', "Nadia Ferreira", "mixed", "added"),
+    S("a hard deadline would force regulators to approve projects they had not finished studying", "Paul Tremblay", "indirect", "warned"),
+    S("A clock is not a safeguard,", "Paul Tremblay", "direct", "said"),
+    S("they would raise the issue at the next Council of the Federation meeting in July",
+      ["Colleen Archambault", "Rajiv Sandhu"], "indirect", "said"),
+]
+
+# Chinese state-media style: inverted attribution ("..., said Wang Wei, a
+# researcher at ..."), "a spokesperson for the Ministry of Commerce", "the
+# expert", "Both experts", "per", non-breaking spaces (one inside a name).
+GOLD["eastern-dispatch-2026-02-08-china-canada-trade-forum"] = [
+    S("the two sides had agreed to resume a working group on agricultural market access that had been suspended since 2019",
+      "spokesperson for the Ministry of Commerce", "indirect", "said"),
+    S('The ministry welcomed "a more pragmatic and rational" Canadian policy toward China',
+      "spokesperson for the Ministry of Commerce", "mixed", "said"),
+    S("China-Canada cooperation is complementary in nature and does not target any third party", "Wang Wei", "indirect", "said"),
+    S("Attempts by Washington to force Ottawa to choose sides will only hurt Canadian businesses and consumers", "Wang Wei", "indirect", "said"),
+    S("Canada's outreach reflected a broader trend among US allies", "Zhou Min", "indirect", "told", "Xinhua"),
+    S("middle powers are seeking to diversify their trade partners after repeated tariff shocks", "Zhou Min", "indirect", "believes"),
+    S("No country wants to put all its eggs in one basket, least of all a basket that keeps being shaken,", "Zhou Min", "direct", "said"),
+    S("Chinese investment in Canadian electric-vehicle battery plants could create thousands of jobs in Ontario and Quebec",
+      "Wang Wei", "indirect", "noted"),
+    S("Such projects would also help Canada meet its climate targets", "Wang Wei", "indirect", "added"),
+    S("the forum sent a positive signal", ["Wang Wei", "Zhou Min"], "indirect", "said"),
+    S("political obstacles remained", ["Wang Wei", "Zhou Min"], "indirect", "cautioned"),
+    S("domestic pressure in Canada could slow implementation", "Zhou Min", "indirect", "warned"),
+    S("Public opinion there is still shaped by years of negative coverage", "Zhou Min", "indirect", "said"),
+    S('Ottawa wanted "stable, predictable and rules-based" trade with Beijing', "Jennifer Laurier", "mixed", "said"),
+    S('Canada would continue to raise its concerns on human rights and security "frankly and directly,"',
+      "Jennifer Laurier", "mixed", "added"),
+    S("more than 80 Canadian firms attended the forum, the largest delegation since 2017", "Canada China Business Council", "indirect", "per"),
+]
+
+# US paper: "the secretary", "the US president", anonymous official with an
+# outlet tail ("Axios reported"), indirect speech split by its cue, an
+# unbalanced quote mark, nested single quotes, "per".
+GOLD["capitol-report-2026-02-10-arctic-defence-spat"] = [
+    S("the United States was seeking to annex any part of Canada", "Laura Whitfield", "indirect", "denied"),
+    S("Canada is a sovereign nation, a NATO ally and our largest trading partner. None of that is in question,",
+      "Laura Whitfield", "direct", "told"),
+    S("What is in question is whether our friends are willing to pay their fair share for the defense of the Arctic.",
+      "Laura Whitfield", "direct", "told"),
+    S("the administration expected Ottawa to double its spending on northern radar and icebreakers by 2030",
+      "Laura Whitfield", "indirect", "said"),
+    S('Canadian underinvestment had left "a hole in the fence" that Russia and China were exploiting',
+      "Laura Whitfield", "mixed", "claimed"),
+    S('Canada "gets protection for free"', "Donald Trump", "mixed", "claimed"),
+    S('"it would be a lot cheaper for them to just join us."', "Donald Trump", "mixed", "said"),
+    S('the president\'s comments reflected "frustration, not policy."', "senior administration official", "mixed", "said"),
+    S("no one in the cabinet was working on annexation plans", "senior administration official", "indirect", "added", "Axios"),
+    S("Canada had committed C$38 billion to continental defence modernization", "Amrit Gill", "indirect", "said"),
+    S("the first new radar stations would come online next year", "Amrit Gill", "indirect", "said", join=True),
+    # The quote never closes: the statement ends where the attribution begins.
+    S("We don't need lectures on the Arctic from anyone", "Amrit Gill", "direct", "said"),
+    S("the exchange showed how quickly the alliance's language had coarsened", "Rebecca Hart", "indirect", "said"),
+    S("Ten years ago you would never have heard a US cabinet member talk about a 'hole in the fence' in Canada's defenses,",
+      "Rebecca Hart", "direct", "said"),
+    S("Now it's routine.", "Rebecca Hart", "direct", "said"),
+    S("both governments had domestic reasons to keep the dispute alive", "Rebecca Hart", "indirect", "argued"),
+    S("Arctic cooperation could suffer as a result", "Rebecca Hart", "indirect", "warned"),
+    S("joint exercises planned for March had already been scaled back", "Rebecca Hart", "indirect", "per"),
+]
+
+# Canadian national paper, curly quotes and apostrophes: attribution before the
+# quote with a colon, outlets as speakers (Bloomberg, Reuters), "believes",
+# "called Y Z", continuation, "the minister".
+GOLD["maple-courier-2026-02-12-aircraft-certification"] = [
+    S("Canada would not “bend its safety rules to fit anyone’s trade agenda,”", "Sophie Larocque", "mixed", "said"),
+    S("Transport Canada’s review of the Gulfstream G800 was proceeding normally and would be completed “within weeks, not months.”",
+      "Sophie Larocque", "mixed", "told"),
+    S("the timing had nothing to do with the trade dispute", "Sophie Larocque", "indirect", "insisted"),
+    S("she had spoken twice with her American counterpart, Transportation Secretary Greg Holloway, since the threat was made",
+      "Sophie Larocque", "indirect", "said"),
+    S("the standoff as the most serious aviation dispute between the two countries since the 1990s", "Bloomberg", "indirect", "described"),
+    S("Canadian aerospace employs about 200,000 people", "Bloomberg", "indirect", "noting"),
+    S("If the FAA pulls the validation of Canadian type certificates, every Bombardier jet sitting on a ramp in the US is grounded the next morning. That’s not a tariff, that’s an embargo.",
+      "Tom Reilly", "direct", "said"),
+    S("the threat is unlikely to be carried out", "Tom Reilly", "indirect", "believes"),
+    S("The US airlines and charter operators that fly Canadian-built aircraft would be among the first to complain",
+      "Tom Reilly", "indirect", "said"),
+    S("Grounding their fleets would hurt American jobs as much as Canadian ones", "Tom Reilly", "continuation", None),
+    S("the threat “economic blackmail”", "Aerospace Workers’ Alliance", "mixed", "called"),
+    S("Bombardier has begun contingency planning that includes moving some final assembly work to its plant in Wichita, Kansas",
+      "Reuters", "indirect", "according to"),
+    S("the company was “confident in the strength of the Canadian certification system.”", "Luc Gagnon", "mixed", "told"),
+    S("Our inspectors are among the best in the world,", "Sophie Larocque", "direct", "said"),
+    S("They will do their job, and nobody in Washington is going to rush them.", "Sophie Larocque", "direct", "said"),
+]
+
+# Chinese English-language daily: anonymous collective ("industry insiders told
+# China Daily"), "a spokesperson for the ministry", outlet as speaker (the CBC
+# under its full name), multi-paragraph quote, "the expert", continuation, "per".
+GOLD["harbour-review-2026-02-14-arctic-shipping"] = [
+    S("Chinese shipping companies are preparing for a record season on Arctic routes this summer, as warming seas and rising freight costs in the Red Sea make the northern passage more attractive",
+      "industry insiders", "indirect", "told", "China Daily"),
+    S("all vessels would be required to meet the Polar Code and carry ice-class certification",
+      "spokesperson for the ministry", "indirect", "said"),
+    S("The ministry would also strengthen search-and-rescue cooperation with coastal states",
+      "spokesperson for the ministry", "indirect", "added"),
+    S('the Arctic was becoming "a normal commercial option rather than an adventure."', "Liu Fang", "mixed", "said"),
+    S("A voyage from Shanghai to Rotterdam via the Arctic takes roughly 10 days less than the Suez route", "Liu Fang", "indirect", "explained"),
+    S("For some cargo that difference decides whether a contract is profitable", "Liu Fang", "continuation", None),
+    S("Canadian officials have raised concerns about Chinese research vessels operating near the Northwest Passage",
+      "CBC", "indirect", "according to"),
+    S('those concerns as "Cold War thinking."', "Ma Jun", "mixed", "dismissed"),
+    S("China's activities in the Arctic are transparent, scientific and commercial,", "Ma Jun", "direct", "said"),
+    S('We respect the sovereignty of Arctic states and the rights of Indigenous peoples there.\n\n"What we do not accept is the idea that the Arctic belongs only to a small club.',
+      "Ma Jun", "direct", "said"),
+    S("Canada would benefit from Chinese investment in northern ports, which have struggled to attract capital", "Ma Jun", "indirect", "argued"),
+    S("the number of Chinese ships with ice-class certification has tripled since 2020", "China Classification Society", "indirect", "per"),
+]
+
+# Wire, straight quotes: inverted direct quote ("..., said Ana Costa, the firm's
+# chief pollster"), registered alias "Premier Smith", "the premier", "urged",
+# "insisted", "accused", indirect speech split by its cue, outlet as speaker.
+GOLD["wire-2026-02-16-alberta-referendum-poll"] = [
+    S("Albertans don't like being told what to do by Ottawa, but it turns out they like it even less from Washington,",
+      "Ana Costa", "direct", "said"),
+    S("The shift was sharpest among voters under 35", "Ana Costa", "indirect", "added"),
+    S("Albertans not to read too much into a single poll", "Danielle Smith", "indirect", "urged"),
+    S('her government\'s priority was "a fair deal inside Canada, not a ticket out of it."', "Danielle Smith", "mixed", "insisted"),
+    S("she had raised the matter directly with the US consul general in Calgary", "Danielle Smith", "indirect", "said"),
+    S("I told him plainly: Alberta's future will be decided by Albertans. Full stop,", "Danielle Smith", "direct", "said"),
+    S("the media of exaggerating the group's contacts with Washington", "Carl Wyndham", "indirect", "accused"),
+    S('The meetings were "routine conversations with public servants,"', "Carl Wyndham", "mixed", "claimed"),
+    S("no money had been requested", "Carl Wyndham", "indirect", "claimed", join=True),
+    S("the group had sought a $500 billion credit facility", "Financial Times", "indirect", "said"),
+    S('the poll as "a reality check for the separatists."', "Owen Pritchard", "mixed", "described"),
+    S("The movement has always been strongest when it can present itself as a protest against Ottawa", "Owen Pritchard", "indirect", "argued"),
+    S("Foreign involvement undercuts that story", "Owen Pritchard", "indirect", "said"),
+    S("sentiment could shift again quickly", "Ana Costa", "indirect", "cautioned"),
+    S("A pipeline decision, an equalization fight, a tariff — any of those could move the numbers by five points in a week,",
+      "Ana Costa", "direct", "said"),
+]
+
+# US broadcaster: "In an interview with CNN" (via), anonymous department
+# spokesperson "told NBC News", multi-paragraph quote from a statement,
+# "accused ... of", "according to X" at the end, anonymous collective.
+GOLD["national-broadcast-2026-02-18-tariff-exemptions"] = [
+    S("the administration was prepared to grant temporary tariff exemptions to Canadian aluminum and potash",
+      "Scott Bessent", "indirect", "said"),
+    S('the exemptions would be "targeted, time-limited and conditional" on progress in wider trade talks with Ottawa',
+      "Scott Bessent", "mixed", "said", "CNN"),
+    S("We are not in the business of punishing American farmers to make a point,", "Scott Bessent", "direct", "said", "CNN"),
+    S("If a Canadian input keeps a plant in Ohio running, we should look at that seriously.", "Scott Bessent", "direct", "said", "CNN"),
+    S('a formal notice would be published in the Federal Register "in the coming days."',
+      "Commerce Department spokesperson", "mixed", "told", "NBC News"),
+    S("the potash tariff had raised fertilizer prices by as much as 30 percent in her state", "Karen Lindgren", "indirect", "said"),
+    S("I have farmers who are deciding right now whether to plant at all,", "Karen Lindgren", "direct", "said in a statement"),
+    S('Every week of delay costs them money they do not have.\n\n"This exemption should have come months ago, and it should be permanent.',
+      "Karen Lindgren", "direct", "said in a statement"),
+    S('the administration of "making up trade policy on the fly"', "Daniel Ocampo", "mixed", "accused"),
+    S("businesses could not plan around announcements that changed from week to week", "Daniel Ocampo", "indirect", "said"),
+    S("The exemptions would have a limited effect on inflation", "Priya Natarajan", "indirect", "according to"),
+    S("the aluminum exemption alone would lower the price of a new car by about $300", "Priya Natarajan", "indirect", "estimated"),
+    S("That is real money, but it is not a game-changer", "Priya Natarajan", "indirect", "said"),
+    S('Ottawa would "study the details carefully" before responding', "Kirsten Hillier", "mixed", "told"),
+    S("all US tariffs on Canadian goods violate the countries' free trade agreement", "Canadian officials", "indirect", "argued"),
+]
+
+
 # ==========================================================================
 # Machinery
 # ==========================================================================
