@@ -211,5 +211,72 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+
+# --- evaluate-statements -------------------------------------------------------
+
+
+@_command("evaluate-statements", "Score extracted statements against hand-annotated gold spans.")
+def _add_evaluate_statements(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders (as for stancekit.io.read_articles)")
+    p.add_argument("--gold", required=True, metavar="GOLD", help="gold JSONL file, or a folder of <article>.jsonl files")
+    p.add_argument("--registry", metavar="FILE", help="speaker registry YAML (for extraction and alias matching)")
+    p.add_argument("--min-overlap", type=float, default=0.5,
+                   help="minimum overlap as a fraction of the shorter span (default 0.5)")
+    p.add_argument("--by", metavar="COLUMN", help="break scores down by this column instead of article (e.g. kind)")
+    p.add_argument("--errors", dest="show_errors", action="store_true",
+                   help="also list misses, false positives and wrong speakers")
+    p.set_defaults(func=_cmd_evaluate_statements)
+
+
+def _cmd_evaluate_statements(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from . import io as _io
+    from .evaluation import evaluate_statements, read_gold, statement_errors
+    from .extraction import extract_statements
+
+    gold = read_gold(args.gold)
+    articles = _io.read_articles(args.paths, show_progress=_progress_flag(args))
+    have_gold = set(gold["article"])
+    no_gold = sorted(set(articles["article"]) - have_gold)
+    if no_gold:
+        log.warning("no gold for %d article(s), not scored: %s", len(no_gold), ", ".join(no_gold))
+    articles = articles[articles["article"].isin(have_gold)]
+    if articles.empty:
+        raise StancekitError(f"none of the articles read from {args.paths} has gold statements in {args.gold}")
+    unread = sorted(have_gold - set(articles["article"]))
+    if unread:
+        log.info("gold for %d article(s) not among the inputs, ignored: %s", len(unread), ", ".join(unread))
+    gold = gold[gold["article"].isin(set(articles["article"]))]
+    texts = dict(zip(articles["article"], articles["text"]))
+    bad = [r for r in gold.itertuples() if texts[r.article][r.start:r.end] != r.text]
+    if bad:
+        log.warning("%d gold span(s) do not match the article text as read (offsets shifted?); first: %s %d-%d",
+                    len(bad), bad[0].article, bad[0].start, bad[0].end)
+    predicted = extract_statements(articles, registry=args.registry, show_progress=_progress_flag(args))
+    scores = evaluate_statements(predicted, gold, registry=args.registry, min_overlap=args.min_overlap, by=args.by)
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
+                           "display.max_colwidth", 60):
+        print(scores.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        overall = scores.iloc[-1]
+        print(f"\noverall F1 {overall['f1']:.3f} (precision {overall['precision']:.3f}, recall {overall['recall']:.3f}); "
+              f"span-only F1 {overall['span_f1']:.3f}")
+        if args.show_errors:
+            errs = statement_errors(predicted, gold, registry=args.registry, min_overlap=args.min_overlap)
+            print(f"\n{len(errs)} error(s): " + ", ".join(f"{k} {v}" for k, v in errs["error"].value_counts().items()))
+            if len(errs):
+                shown = errs.assign(
+                    gold_text=errs["gold_text"].map(lambda t: t if pd.isna(t) else _clip(t)),
+                    pred_text=errs["pred_text"].map(lambda t: t if pd.isna(t) else _clip(t)),
+                )
+                print(shown.to_string(index=False))
+    return 0
+
+
+def _clip(text: str, width: int = 50) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
