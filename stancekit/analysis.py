@@ -323,7 +323,7 @@ def summarize(
     min_speakers = _check_count("min_speakers", min_speakers)
     check_choice("method", method, BOOTSTRAP_METHODS)
     check_frame(scores, [*keys, value], name="scores")
-    if not pd.api.types.is_numeric_dtype(scores[value]):
+    if len(scores) and not pd.api.types.is_numeric_dtype(scores[value]):
         raise TypeError(f"Column `{value}` (the `value`) must be numeric, not {scores[value].dtype}.")
     keys = _target_keys(scores, keys)
 

@@ -278,5 +278,80 @@ def _clip(text: str, width: int = 50) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
+# --- analyze (pipeline, analysis, plotting, report) ----------------------------
+
+
+@_command("analyze", "Extract statements, score their stance toward targets, summarize by group, chart and report.")
+def _add_analyze(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="article files or folders (.txt/.md/.html/.jsonl/.json/.csv)")
+    p.add_argument("--target", dest="targets", action=_TargetAction, metavar="TEXT",
+                   help="what the stance is toward (repeatable; at least one)")
+    p.add_argument("--alias", action=_AliasAction, metavar="A",
+                   help="another name for the preceding --target (repeatable)")
+    p.add_argument("--by", default="group", choices=["group", "speaker"],
+                   help="summarize per group (default) or per speaker")
+    p.add_argument("--registry", default=None, metavar="FILE", help="speaker registry (YAML/JSON/CSV)")
+    p.add_argument("--model", default=None, metavar="NAME_OR_PATH",
+                   help="default backend: artifact folder (default: the shipped model); "
+                        "nli/classifier: hub id or local folder")
+    p.add_argument("--backend", default="default", metavar="NAME",
+                   help="default | nli | classifier | vader (default: default)")
+    p.add_argument("--mentioned-only", action="store_true",
+                   help="summarize only statements that mention the target or an alias")
+    p.add_argument("--n-boot", type=int, default=2000, metavar="N", help="bootstrap resamples (default 2000)")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--svg", action="store_true", help="also write the charts as SVG")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
+    p.set_defaults(func=_cmd_analyze, targets=None)
+
+
+#: Leading columns of scores.csv (the rest follow in their original order).
+_SCORES_CSV_FIRST = ["speaker", "group", "text", "target", "stance", "p_favor", "p_none", "p_against", "tone"]
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    import pandas as pd
+
+    from . import io as _io
+    from .models import Target
+    from .pipeline import analyze
+    from .report import format_summary, order_summary_columns, save_charts, write_report
+
+    if not args.targets:
+        raise ValueError("give at least one --target TEXT (what the stance is toward)")
+    targets = [Target(name, aliases=aliases) for name, aliases in args.targets]
+    out = Path(args.output)
+    result = analyze(args.paths, targets=targets, registry=args.registry, by=args.by, model=args.model,
+                     backend=args.backend, mentioned_only=args.mentioned_only, n_boot=args.n_boot,
+                     seed=args.seed, show_progress=_progress_flag(args))
+    scores = result.scores
+    scores = scores[[c for c in _SCORES_CSV_FIRST if c in scores.columns]
+                    + [c for c in scores.columns if c not in _SCORES_CSV_FIRST]]
+    summary = order_summary_columns(result.summary, args.by)
+    _io.write_frame(result.statements, out / "statements.csv", format="csv")
+    _io.write_frame(scores, out / "scores.csv", format="csv")
+    _io.write_frame(summary, out / "summary.csv", format="csv")
+    charts = save_charts(result, out, formats=("png", "svg") if args.svg else ("png",))
+    write_report(result, out / "report.html", charts=charts)
+    log.info("wrote statements.csv, scores.csv, summary.csv, %d chart(s) and report.html to %s", len(charts), out)
+
+    shown = format_summary(summary)
+    cols = [c for c in shown.columns if c not in ("n_articles", "intensity", "target")]
+    if "target" in shown.columns:  # several targets: read the table target by target
+        cols = ["target", *cols]
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
+                           "display.max_colwidth", 70):
+        if shown.empty:
+            print("no statements found")
+        else:
+            print(shown[cols].to_string(index=False, na_rep="-", float_format=lambda x: f"{x:.2f}"))
+    print(f"\n{len(result.articles)} article(s), {len(result.statements)} statement(s); "
+          f"model: {', '.join(result.models) or '-'}; output in {out}/")
+    return 0
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

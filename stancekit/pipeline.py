@@ -1,0 +1,206 @@
+"""One call from articles to a summary: read, extract, score, summarize.
+
+:func:`analyze` chains :func:`stancekit.io.read_articles`,
+:func:`stancekit.extraction.extract_statements`,
+:meth:`stancekit.models.StanceModel.predict` and
+:func:`stancekit.analysis.summarize`, and keeps every intermediate frame in
+an :class:`AnalysisResult`, so that each number in the summary can be traced
+back to the statements and articles behind it. This module sits on top of
+the others (like ``cli``); the heavy modules are imported inside
+:func:`analyze`.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .analysis import summarize
+
+log = logging.getLogger(__name__)
+
+__all__ = ["AnalysisResult", "analyze"]
+
+
+@dataclass
+class AnalysisResult:
+    """Every frame of one :func:`analyze` run.
+
+    Attributes
+    ----------
+    articles : pandas.DataFrame
+        The articles read (``schema.ARTICLE_COLUMNS``).
+    statements : pandas.DataFrame
+        The extracted statements (``schema.STATEMENT_COLUMNS``).
+    scores : pandas.DataFrame
+        One row per statement and target (statements plus ``schema.SCORE_COLUMNS``).
+    summary : pandas.DataFrame
+        :func:`stancekit.analysis.summarize` of ``scores`` by ``by``.
+    by : str
+        The column the summary is keyed by.
+    targets : list of str
+        The target names scored.
+    """
+
+    articles: pd.DataFrame
+    statements: pd.DataFrame
+    scores: pd.DataFrame
+    summary: pd.DataFrame
+    by: str = "group"
+    targets: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return (
+            f"AnalysisResult({len(self.articles)} articles, {len(self.statements)} statements, "
+            f"{len(self.scores)} scores, {len(self.summary)} summary rows by {self.by!r})"
+        )
+
+    @property
+    def models(self) -> list[str]:
+        """``model (version)`` strings found in ``scores``."""
+        if self.scores.empty or "model" not in self.scores.columns:
+            return []
+        cols = [c for c in ("model", "model_version") if c in self.scores.columns]
+        pairs = self.scores[cols].drop_duplicates().astype(str).values.tolist()
+        return [f"{p[0]} ({p[1]})" if len(p) > 1 else p[0] for p in pairs]
+
+    def _repr_html_(self) -> str:
+        from .report import format_summary
+
+        head = (
+            f"<p><b>stancekit analysis</b>: {len(self.articles)} article(s), "
+            f"{len(self.statements)} statement(s), "
+            f"{self.scores['speaker'].nunique() if 'speaker' in self.scores.columns else 0} speaker(s); "
+            f"target(s): {html.escape(', '.join(self.targets)) or '–'}; "
+            f"model: {html.escape(', '.join(self.models)) or '–'}</p>"
+        )
+        table = format_summary(self.summary).to_html(index=False, na_rep="–", escape=True, border=0)
+        foot = (
+            "<p style='font-size:smaller'>Intervals resample speakers (95%, percentile); "
+            "see the <code>note</code> column for groups too small to say much.</p>"
+        )
+        return head + table + foot
+
+
+def _target_names(targets: Any) -> list[str]:
+    if isinstance(targets, str):
+        return [targets]
+    if isinstance(targets, Mapping):
+        return [str(k) for k in targets]
+    names = []
+    for t in targets:
+        names.append(t if isinstance(t, str) else str(getattr(t, "name", t)))
+    return names
+
+
+def analyze(
+    source: str | os.PathLike | Iterable[str | os.PathLike] | pd.DataFrame,
+    *,
+    targets: str | Sequence[Any] | Mapping[str, Sequence[str]],
+    registry: Any = None,
+    by: str = "group",
+    model: Any = None,
+    backend: str = "default",
+    mentioned_only: bool = False,
+    n_boot: int = 2000,
+    seed: int = 0,
+    show_progress: bool | None = None,
+    errors: str = "warn",
+) -> AnalysisResult:
+    """Read articles, extract statements, score their stance and summarize, in one call.
+
+    Parameters
+    ----------
+    source : path, list of paths or pandas.DataFrame
+        Article files or folders (see :func:`stancekit.io.read_articles`), or
+        a frame of articles with ``article`` and ``text`` columns.
+    targets : str, list of str/Target, or dict
+        What the stance is toward. A dict maps a target name to its aliases
+        (``{"Canada": ["Ottawa"]}``).
+    registry : SpeakerRegistry, str or path, optional
+        Known speakers and their groups; without it every speaker is
+        "unregistered" and a summary by group says little.
+    by : str, default "group"
+        Column to summarize by ("group" or "speaker", or any statement column).
+    model : str, path, StanceModel or None
+        A :class:`stancekit.models.StanceModel` to use as is, or its
+        ``model`` argument (None: the shipped model of the backend).
+    backend : str, default "default"
+        Backend of a newly built StanceModel ("default", "nli",
+        "classifier", "vader").
+    mentioned_only : bool, default False
+        Summarize only statements that mention the target (or an alias).
+        ``scores`` keeps all rows either way.
+    n_boot : int, default 2000
+        Bootstrap replicates for the summary intervals.
+    seed : int, default 0
+        Seed of the bootstrap.
+    show_progress : bool or None
+        Show a progress bar; None means on if the stancekit logger is at INFO or lower.
+    errors : {"raise", "warn", "skip"}, default "warn"
+        What to do with an article that cannot be read or processed: raise,
+        warn once with a count, or skip silently.
+
+    Returns
+    -------
+    AnalysisResult
+        ``.articles``, ``.statements``, ``.scores`` and ``.summary`` frames;
+        displays as a table in Jupyter.
+
+    Raises
+    ------
+    StancekitError
+        If no article could be read, or the model cannot be loaded.
+
+    Examples
+    --------
+    >>> res = analyze("seeds/", targets={"Canada": ["Ottawa"]}, backend="vader")  # doctest: +SKIP
+    >>> res.summary[["group", "n_statements", "tone", "tone_low", "tone_high"]]  # doctest: +SKIP
+    """
+    from ._utils import StancekitError, check_choice
+    from .extraction import extract_statements
+    from .io import read_articles
+    from .models import StanceModel
+
+    check_choice("errors", errors, ("raise", "warn", "skip"))
+    names = _target_names(targets)
+    if not names:
+        raise ValueError("`targets` is empty; give at least one target, e.g. targets=['Canada'].")
+
+    articles = read_articles(source, errors=errors, show_progress=show_progress)
+    if articles.empty:
+        raise StancekitError(f"no articles could be read from {source!r}.")
+    log.info("read %d article(s)", len(articles))
+    statements = extract_statements(articles, registry=registry, errors=errors, show_progress=show_progress)
+    log.info("extracted %d statement(s)", len(statements))
+
+    scorer = model if isinstance(model, StanceModel) else StanceModel(
+        model, backend=backend, show_progress=show_progress
+    )
+    if statements.empty:
+        scores = statements.assign(**{c: pd.Series(dtype=object) for c in _score_columns()})
+    else:
+        scores = scorer.predict(statements, targets=targets)
+    log.info("scored %d (statement, target) pair(s)", len(scores))
+
+    basis = scores
+    if mentioned_only and "target_mentioned" in scores.columns:
+        basis = scores[scores["target_mentioned"].fillna(False).astype(bool)]
+    if by not in basis.columns:
+        raise KeyError(f"Could not interpret value `{by}` for `by`: statements have columns {list(basis.columns)}.")
+    summary = summarize(basis, by=by, n_boot=n_boot, seed=seed)
+    summary.attrs.setdefault("stancekit", {})["mentioned_only"] = bool(mentioned_only)
+    return AnalysisResult(
+        articles=articles, statements=statements, scores=scores, summary=summary, by=by, targets=names
+    )
+
+
+def _score_columns() -> list[str]:
+    from .schema import SCORE_COLUMNS
+
+    return list(SCORE_COLUMNS)

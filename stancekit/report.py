@@ -1,0 +1,410 @@
+"""A small self-contained HTML report of one analysis, and the chart files behind it.
+
+:func:`write_report` writes one ``report.html`` with inline CSS and the
+charts embedded as base64 PNG, so it can be mailed or archived as a single
+file: the summary table, what the numbers can and cannot support, the
+statements behind every number and the articles with their statements
+highlighted. :func:`save_charts` draws the four standard charts to files.
+Like ``cli``, this module sits on top of the others.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from ._utils import atomic_write_text
+from .schema import SUMMARY_COLUMNS
+
+__all__ = ["CHART_NAMES", "format_summary", "order_summary_columns", "save_charts", "write_report"]
+
+#: Charts drawn by :func:`save_charts`, in report order.
+CHART_NAMES = ("tone_by_group", "stance_composition", "statement_strip", "speaker_target_heatmap")
+
+#: At most this many speakers (most quoted first) go into the heatmap, which
+#: becomes unreadable beyond about 40 rows.
+HEATMAP_MAX_SPEAKERS = 40
+
+# Columns of the statement tables in the report, when present.
+_STATEMENT_VIEW = [
+    "article", "speaker", "group", "kind", "text", "target", "stance", "tone",
+    "p_favor", "p_none", "p_against", "target_mentioned",
+]
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1100px;margin:2em auto;
+padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #ddd}
+.meta{color:#555;font-size:.9em}
+table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
+th,td{border-bottom:1px solid #e5e5e5;padding:.25em .6em;text-align:left;vertical-align:top}
+th{background:#f5f5f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.caveat{background:#fff8e6;border-left:4px solid #E69F00;padding:.6em 1em;margin:1em 0}
+.caveat li{margin:.2em 0}
+figure{margin:1em 0}figure img{max-width:100%;border:1px solid #eee}
+figcaption{font-size:.85em;color:#555}
+details{margin:.4em 0}summary{cursor:pointer}
+.article{border:1px solid #eee;padding:.6em;margin:.5em 0}
+"""
+
+
+# --- tables ---------------------------------------------------------------------
+
+
+def _key_columns(summary: pd.DataFrame) -> list[str]:
+    """The key columns of a summary frame: everything before ``n_statements``."""
+    cols = list(summary.columns)
+    return cols[: cols.index("n_statements")] if "n_statements" in cols else []
+
+
+def order_summary_columns(summary: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Reorder a summary for export: ``by`` first, then the main statistics, then the rest.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        A frame from :func:`stancekit.analysis.summarize`.
+    by : str
+        The key column to put first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``by, n_statements, n_speakers, tone, tone_low, tone_high,
+        favor, none, against, intensity``, then any others (``target``,
+        ``n_articles``, ``note``) in their original order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from stancekit.analysis import summarize
+    >>> s = summarize(pd.DataFrame({"group": ["g"], "speaker": ["A"], "tone": [0.1]}))
+    >>> list(order_summary_columns(s, "group").columns[:4])
+    ['group', 'n_statements', 'n_speakers', 'tone']
+    """
+    main = [by, "n_statements", "n_speakers", "tone", "tone_low", "tone_high", "favor", "none", "against", "intensity"]
+    first = [c for c in main if c in summary.columns]
+    return summary[first + [c for c in summary.columns if c not in first]]
+
+
+def format_summary(summary: pd.DataFrame, *, digits: int = 2) -> pd.DataFrame:
+    """A copy of ``summary`` rounded for display (shares and tone to ``digits`` decimals).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> format_summary(pd.DataFrame({"tone": [0.12345]}))["tone"].tolist()
+    [0.12]
+    """
+    out = summary.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(digits)
+    return out
+
+
+def _html_table(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "<p><i>(none)</i></p>"
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for value in row:
+            if isinstance(value, float):
+                text = "–" if pd.isna(value) else f"{value:.2f}"
+                cells.append(f"<td class='num'>{text}</td>")
+            elif isinstance(value, (int,)) and not isinstance(value, bool):
+                cells.append(f"<td class='num'>{value}</td>")
+            else:
+                cells.append(f"<td>{'–' if _isna(value) else html.escape(str(value))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _isna(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+# --- charts -----------------------------------------------------------------------
+
+
+def save_charts(
+    result: Any,
+    folder: str | os.PathLike,
+    *,
+    formats: tuple[str, ...] = ("png",),
+    dpi: int = 150,
+) -> dict[str, Path]:
+    """Draw the four standard charts of ``result`` into ``folder``.
+
+    Parameters
+    ----------
+    result : stancekit.pipeline.AnalysisResult
+        The analysis to chart.
+    folder : str or os.PathLike
+        Output folder (created if missing).
+    formats : tuple of str, default ("png",)
+        File formats; add "svg" for vector output.
+    dpi : int, default 150
+        PNG resolution.
+
+    Returns
+    -------
+    dict
+        ``{chart name: path of its PNG (or first format)}`` for the charts
+        drawn; charts without data (no scored statements) are left out.
+
+    Examples
+    --------
+    >>> paths = save_charts(result, "out/")  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    from .plotting import (
+        save_figure,
+        speaker_target_heatmap,
+        stance_composition,
+        statement_strip,
+        tone_by_group,
+    )
+
+    folder = Path(folder)
+    summary, scores, by = result.summary, result.scores, result.by
+    if summary.empty or scores.empty:
+        return {}
+    n_rows = len(summary)
+    drawn: dict[str, Path] = {}
+
+    def _save(name: str, fig) -> None:
+        try:
+            drawn[name] = save_figure(fig, folder / name, dpi=dpi, formats=formats)[0]
+        finally:
+            plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(7.5, 1.0 + 0.45 * n_rows), layout="constrained")
+    tone_by_group(summary, y=by, ax=ax)
+    ax.set_title("Mean tone with 95% interval (speakers resampled)", fontsize=10)
+    _save("tone_by_group", fig)
+
+    fig, ax = plt.subplots(figsize=(7.5, 1.4 + 0.45 * n_rows), layout="constrained")
+    stance_composition(summary, y=by, ax=ax)
+    ax.set_title("Stance of statements", fontsize=10)
+    _save("stance_composition", fig)
+
+    plotted = scores[scores["tone"].notna()] if "tone" in scores.columns else scores
+    if "speaker" in scores.columns and not plotted.empty:
+        n_strip = plotted[by].nunique() if by in plotted.columns else 1
+        fig, ax = plt.subplots(figsize=(7.5, 1.0 + 0.6 * n_strip * max(1, len(result.targets))), layout="constrained")
+        statement_strip(plotted, y=by, ax=ax)
+        ax.set_title("One dot per statement", fontsize=10)
+        _save("statement_strip", fig)
+
+        counts = plotted["speaker"].value_counts(sort=False).sort_index(kind="stable")
+        top = counts.sort_values(ascending=False, kind="stable").index[:HEATMAP_MAX_SPEAKERS]
+        heat = plotted[plotted["speaker"].isin(top)]
+        n_spk = heat["speaker"].nunique()
+        fig, ax = plt.subplots(
+            figsize=(3.0 + 1.3 * max(1, heat["target"].nunique()), 1.2 + 0.42 * n_spk), layout="constrained"
+        )
+        speaker_target_heatmap(heat, ax=ax)
+        shown = f"{n_spk} most quoted of {counts.size} speakers" if counts.size > n_spk else f"{n_spk} speakers"
+        ax.set_title(f"Mean tone per speaker and target ({shown})", fontsize=10)
+        _save("speaker_target_heatmap", fig)
+    return drawn
+
+
+# --- report -----------------------------------------------------------------------
+
+
+def _caveats(result: Any, basis: pd.DataFrame) -> str:
+    summary = result.summary
+    n_articles = len(result.articles)
+    n_statements = len(basis)
+    speakers = basis["speaker"].dropna().nunique() if "speaker" in basis.columns else 0
+    unknown = int(basis["speaker"].isna().sum()) if "speaker" in basis.columns else 0
+    targets = ", ".join(result.targets) or "the target"
+    models = ", ".join(result.models) or "the stance model"
+    items = [
+        f"<b>What these numbers describe.</b> {n_statements} scored statement(s) by {speakers} named "
+        f"speaker(s) (plus {unknown} statement(s) whose speaker could not be resolved) in {n_articles} "
+        f"article(s), scored toward <i>{html.escape(targets)}</i> by {html.escape(models)}.",
+        "<b>They can support</b> a description of how the speakers quoted in <i>these</i> articles were "
+        "reported to talk about the target, with the uncertainty that comes from which speakers happened "
+        "to be quoted: intervals resample speakers, not statements, because one speaker's statements "
+        "are not independent.",
+        "<b>They cannot support</b> claims about what a group or an outlet thinks in general: only the "
+        "speakers and the words that journalists chose to quote are here, and indirect quotes are the "
+        "journalist's paraphrase.",
+        "<b>Model and extraction errors are not in the intervals.</b> Quote attribution and the stance "
+        "model both make mistakes; read the statements behind each number below before relying on it. "
+        "Tone is p(favor) − p(against) of the model, not a measured attitude.",
+    ]
+    keys = _key_columns(summary)
+    if "note" in summary.columns:
+        noted = summary[summary["note"].astype(str).str.len() > 0]
+        if not noted.empty:
+            lines = [
+                f"{html.escape(' / '.join(str(v) for v in row[keys]))}: {html.escape(str(row['note']))}"
+                for _, row in noted.iterrows()
+            ]
+            items.append(
+                f"<b>{len(noted)} of {len(summary)} row(s) rest on too little data</b> to say much: "
+                + "; ".join(lines) + "."
+            )
+    if "target_mentioned" in basis.columns and len(basis):
+        share = float(basis["target_mentioned"].fillna(False).astype(bool).mean())
+        items.append(
+            f"{share:.0%} of the scored statements mention the target by name or alias; the rest are "
+            "scored from context and are more often 'none'."
+        )
+    return "<div class='caveat'><ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul></div>"
+
+
+def _statements_behind(result: Any, basis: pd.DataFrame) -> str:
+    summary = result.summary
+    keys = _key_columns(summary)
+    if summary.empty or not keys:
+        return "<p><i>(no statements)</i></p>"
+    view_cols = [c for c in _STATEMENT_VIEW if c in basis.columns]
+    parts = []
+    for _, row in summary.iterrows():
+        mask = pd.Series(True, index=basis.index)
+        for k in keys:
+            value = row[k]
+            mask &= basis[k].isna() if _isna(value) else (basis[k] == value)
+        rows = basis.loc[mask.fillna(False).astype(bool), view_cols]
+        label = " / ".join("–" if _isna(row[k]) else str(row[k]) for k in keys)
+        tone = row.get("tone", float("nan"))
+        lo, hi = row.get("tone_low", float("nan")), row.get("tone_high", float("nan"))
+        interval = "" if _isna(lo) else f" [{lo:+.2f}, {hi:+.2f}]"
+        tone_txt = "–" if _isna(tone) else f"{tone:+.2f}"
+        parts.append(
+            f"<details><summary><b>{html.escape(label)}</b>: tone {tone_txt}{interval}, "
+            f"{int(row['n_statements'])} statement(s), {int(row['n_speakers'])} speaker(s)</summary>"
+            f"{_html_table(rows)}</details>"
+        )
+    return "".join(parts)
+
+
+def _articles_html(result: Any, *, max_articles: int, hue: str) -> str:
+    try:
+        from .display import highlight_statements
+    except ImportError:  # display is optional for the report
+        return "<p><i>(highlighting not available)</i></p>"
+    articles = result.articles
+    if articles.empty:
+        return ""
+    parts = []
+    for _, art in articles.head(max_articles).iterrows():
+        stmts = result.statements
+        if "article" in stmts.columns:
+            stmts = stmts[stmts["article"] == art["article"]]
+        fragment = highlight_statements(
+            art["text"], stmts, hue=hue if hue in stmts.columns else "speaker"
+        ).html
+        title = art.get("title")
+        head = html.escape(str(art["article"])) + (
+            "" if _isna(title) or not title else f" — {html.escape(str(title))}"
+        )
+        meta = " · ".join(html.escape(str(art[c])) for c in ("outlet", "date") if c in art and not _isna(art[c]))
+        parts.append(
+            f"<details class='article'><summary><b>{head}</b> <span class='meta'>{meta}</span> "
+            f"({len(stmts)} statement(s))</summary>{fragment}</details>"
+        )
+    if len(articles) > max_articles:
+        parts.append(f"<p class='meta'>{len(articles) - max_articles} more article(s) not shown.</p>")
+    return "".join(parts)
+
+
+def write_report(
+    result: Any,
+    path: str | os.PathLike,
+    *,
+    charts: Mapping[str, str | os.PathLike] | None = None,
+    title: str | None = None,
+    max_articles: int = 20,
+) -> Path:
+    """Write a self-contained ``report.html`` for one analysis.
+
+    The file holds, with inline CSS and no external resources: the counts
+    and the model, a note on what the numbers can and cannot support (with
+    the n behind them and the rows too small to say much), the charts
+    (embedded as base64 PNG), the summary table, the statements behind each
+    summary row, and the articles with their statements highlighted
+    (:func:`stancekit.display.highlight_statements`). The output has no
+    timestamp, so the same analysis gives the same file.
+
+    Parameters
+    ----------
+    result : stancekit.pipeline.AnalysisResult
+        The analysis to report.
+    path : str or os.PathLike
+        The HTML file to write (atomically).
+    charts : dict, optional
+        ``{name: png_path}`` of charts to embed, e.g. from :func:`save_charts`.
+    title : str, optional
+        Page title; default "stancekit report: <targets>".
+    max_articles : int, default 20
+        Highlight at most this many articles.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Examples
+    --------
+    >>> write_report(result, "out/report.html", charts=save_charts(result, "out/"))  # doctest: +SKIP
+    """
+    summary = result.summary
+    basis = result.scores
+    if summary.attrs.get("stancekit", {}).get("mentioned_only") and "target_mentioned" in basis.columns:
+        basis = basis[basis["target_mentioned"].fillna(False).astype(bool)]
+    title = title or f"stancekit report: {', '.join(result.targets) or 'stance'}"
+    figures = []
+    for name, png in (charts or {}).items():
+        data = base64.b64encode(Path(png).read_bytes()).decode("ascii")
+        figures.append(
+            f"<figure><img alt='{html.escape(name)}' src='data:image/png;base64,{data}'>"
+            f"<figcaption>{html.escape(name.replace('_', ' '))}</figcaption></figure>"
+        )
+    settings = summary.attrs.get("stancekit", {}).get("summary", {})
+    method = (
+        f"Summary by <code>{html.escape(str(result.by))}</code>; 95% intervals from "
+        f"{settings.get('n_boot', '?')} bootstrap resamples of speakers (seed {settings.get('seed', '?')}), "
+        "percentile method expanded for few speakers; favor/none/against are shares of the statements' "
+        "stance labels; intensity = 1 − p(none)."
+    )
+    body = [
+        f"<h1>{html.escape(title)}</h1>",
+        f"<p class='meta'>{len(result.articles)} article(s) · {len(result.statements)} statement(s) · "
+        f"model: {html.escape(', '.join(result.models) or '–')} · stancekit {__version__}</p>",
+        "<h2>What this can and cannot support</h2>",
+        _caveats(result, basis),
+        "<h2>Summary</h2>",
+        f"<p class='meta'>{method}</p>",
+        _html_table(format_summary(summary)),
+        *(["<h2>Charts</h2>", *figures] if figures else []),
+        "<h2>Statements behind each number</h2>",
+        _statements_behind(result, basis),
+        "<h2>Articles</h2>",
+        _articles_html(result, max_articles=max_articles, hue=result.by if result.by != "speaker" else "speaker"),
+    ]
+    page = (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )
+    return atomic_write_text(path, page)
