@@ -454,7 +454,9 @@ class _TorchBackend(_Backend):
                               stacklevel=4)
             else:
                 with warnings.catch_warnings():
+                    # torch deprecates eager quantization in favour of torchao, not a dependency here.
                     warnings.simplefilter("ignore", DeprecationWarning)
+                    warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*")
                     model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         return model.to(self.device)
 
@@ -491,13 +493,15 @@ class _TorchBackend(_Backend):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         src = str(path) if local else name
+        # Read HF_HUB_OFFLINE now: huggingface_hub reads it only once, at import.
+        kw = {"revision": o.revision, "local_files_only": _offline()}
         try:
-            tok = AutoTokenizer.from_pretrained(src, revision=o.revision)
-            model = AutoModelForSequenceClassification.from_pretrained(src, revision=o.revision)
+            tok = AutoTokenizer.from_pretrained(src, **kw)
+            model = AutoModelForSequenceClassification.from_pretrained(src, **kw)
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
             hint = (" HF_HUB_OFFLINE is set, so only models already in the hub cache load."
                     if _offline() and not local else "")
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            first = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else type(exc).__name__
             raise StancekitError(f"could not load {what} model {name!r}: {first}. Check the path, or pass a "
                                  f"hub id with network access.{hint}") from exc
         self.model_id = name
