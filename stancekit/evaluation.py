@@ -240,6 +240,9 @@ def normalize_speaker(name: Any, *, registry: Any = None) -> str | None:
 
 def _prepare(data: pd.DataFrame, name: str, aliases: dict[str, str], keys: list[str]) -> pd.DataFrame:
     check_frame(data, ["article", "speaker", "start", "end", *[k for k in keys if k != "article"]], name=name)
+    for col in ("start", "end"):
+        if data[col].isna().any():
+            raise ValueError(f"`{name}` has missing values in column {col!r}; every row needs character offsets.")
     frame = pd.DataFrame({
         "article": data["article"].astype("object").to_numpy(),
         "start": pd.to_numeric(data["start"]).to_numpy(dtype="int64"),
@@ -248,9 +251,10 @@ def _prepare(data: pd.DataFrame, name: str, aliases: dict[str, str], keys: list[
         "text": (data["text"].astype("object").to_numpy() if "text" in data.columns else pd.NA),
         "kind": (data["kind"].astype("object").to_numpy() if "kind" in data.columns else pd.NA),
     })
-    for k in keys:
-        frame[f"_key_{k}"] = data[k].astype("object").to_numpy()
     frame["_spk"] = [(aliases.get(s, s) if s is not None else None) for s in map(_norm_text, frame["speaker"])]
+    for k in keys:
+        # Speakers are compared normalised, so break down by the normalised name too.
+        frame[f"_key_{k}"] = frame["_spk"].to_numpy() if k == "speaker" else data[k].astype("object").to_numpy()
     # Duplicate rows (same article, span and speaker) are counted once.
     dup = frame.assign(_s=frame["_spk"].fillna("\x00")).duplicated(["article", "start", "end", "_s"])
     if dup.any():
@@ -346,8 +350,8 @@ def evaluate_statements(
         Minimum overlap, as a fraction of the shorter span, in (0, 1].
     by : str, optional
         Column to break the scores down by; default ``"article"``. With another
-        column (e.g. ``"kind"`` or ``"speaker"``), matching still happens within
-        articles; a row for value *v* counts gold rows and recall hits whose gold
+        column (e.g. ``"kind"`` or ``"speaker"``; speakers are grouped by their
+        normalised name), matching still happens within articles; a row for value *v* counts gold rows and recall hits whose gold
         value is *v* (``n_gold``, ``tp``) and predicted rows and precision hits
         whose predicted value is *v* (``n_pred``). ``tp`` is the gold-side count.
 
@@ -399,7 +403,12 @@ def evaluate_statements(
     sp_p, sp_g = counts(span)
     n_gold = g[kcol].value_counts(dropna=False)
     n_pred = p[kcol].value_counts(dropna=False)
-    values = sorted(set(n_gold.index) | set(n_pred.index), key=lambda v: (v is pd.NA, str(v)))
+    values = sorted(set(n_gold.index) | set(n_pred.index), key=lambda v: (pd.isna(v), str(v)))
+    labels: dict[Any, Any] = {}
+    if key == "speaker":
+        # Label each normalised speaker as spelled in the gold (else in the predictions).
+        for frame_ in (p, g):
+            labels.update(zip(frame_[kcol], frame_["speaker"]))
 
     def row(label: Any, ng: int, npred: int, tpg: int, tpp: int, sg: int, spp: int) -> dict[str, Any]:
         return {
@@ -411,7 +420,7 @@ def evaluate_statements(
         }
 
     rows = [
-        row(v, n_gold.get(v, 0), n_pred.get(v, 0), tp_g.get(v, 0), tp_p.get(v, 0), sp_g.get(v, 0), sp_p.get(v, 0))
+        row(labels.get(v, v), n_gold.get(v, 0), n_pred.get(v, 0), tp_g.get(v, 0), tp_p.get(v, 0), sp_g.get(v, 0), sp_p.get(v, 0))
         for v in values
     ]
     rows.append(row("all", len(g), len(p), len(full), len(full), len(span), len(span)))

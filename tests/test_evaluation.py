@@ -207,6 +207,23 @@ def test_by_kind_breakdown():
         ev.evaluate_statements(pred.drop(columns="kind"), gold, by="kind")
 
 
+def test_by_speaker_uses_normalised_names():
+    gold = frame(("Mark Carney", 0, 10), ("Li Haidong", 20, 30), ("Li Haidong", 40, 50))
+    pred = frame(("Carney", 0, 10), ("Li Haidong", 20, 30), ("Gao Lingyun", 40, 50))
+    scores = ev.evaluate_statements(pred, gold, by="speaker", registry={"Carney": "Mark Carney"}).set_index("speaker")
+    assert list(scores.index) == ["Gao Lingyun", "Li Haidong", "Mark Carney", "all"]
+    assert scores.loc["Mark Carney", "tp"] == 1 and scores.loc["Mark Carney", "precision"] == 1.0
+    assert scores.loc["Li Haidong", "recall"] == 0.5 and scores.loc["Li Haidong", "precision"] == 1.0
+    assert scores.loc["Gao Lingyun", "precision"] == 0.0 and scores.loc["Gao Lingyun", "n_gold"] == 0
+
+
+def test_missing_offsets_rejected():
+    gold = frame(("A", 0, 10))
+    pred = pd.DataFrame({"article": ["a"], "speaker": ["A"], "start": [pd.NA], "end": [10]})
+    with pytest.raises(ValueError, match="start"):
+        ev.evaluate_statements(pred, gold)
+
+
 def test_inputs_not_mutated():
     gold = frame(("The Financial Times", 0, 10, "x" * 10))
     pred = frame(("FT", 0, 10, "x" * 10), ("FT", 0, 10, "x" * 10))
