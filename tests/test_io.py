@@ -579,3 +579,12 @@ def test_articles_frame_round_trips_through_jsonl(tmp_path):
     back = sio.read_frame(sio.write_frame(arts, tmp_path / "arts.jsonl"))
     pd.testing.assert_frame_equal(back, arts)
 
+
+
+def test_symlink_loop_is_not_followed_forever(tmp_path):
+    _write(tmp_path / "d" / "a.txt", PROSE)
+    try:
+        (tmp_path / "d" / "loop").symlink_to(tmp_path / "d", target_is_directory=True)
+    except OSError:
+        pytest.skip("symlinks not supported here")
+    assert _read_quiet(tmp_path)["article"].tolist() == ["d/a"]
