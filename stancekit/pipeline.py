@@ -183,7 +183,7 @@ def analyze(
         model, backend=backend, show_progress=show_progress
     )
     if statements.empty:
-        scores = statements.assign(**{c: pd.Series(dtype=object) for c in _score_columns()})
+        scores = _empty_scores(statements)
     else:
         scores = scorer.predict(statements, targets=targets)
     log.info("scored %d (statement, target) pair(s)", len(scores))
@@ -200,7 +200,10 @@ def analyze(
     )
 
 
-def _score_columns() -> list[str]:
-    from .schema import SCORE_COLUMNS
+def _empty_scores(statements: pd.DataFrame) -> pd.DataFrame:
+    """A zero-row scores frame with the statement and score columns (numeric ones as float)."""
+    from .schema import SCORE_COLUMNS, STATEMENT_COLUMNS
 
-    return list(SCORE_COLUMNS)
+    numeric = {"p_favor", "p_none", "p_against", "tone", "intensity", "start", "end", "confidence"}
+    columns = list(dict.fromkeys([*statements.columns, *STATEMENT_COLUMNS, *SCORE_COLUMNS]))
+    return pd.DataFrame({c: pd.Series(dtype=float if c in numeric else object) for c in columns})

@@ -90,8 +90,10 @@ def group_palette(groups: Iterable[Any], *, palette: Sequence[str] | None = None
     is taken, moves to the next free one, visiting groups in sorted order. So
     the same set of groups always gets the same colours whatever their order,
     and adding a group changes at most the colours of groups that collide
-    with it. ``unregistered`` and ``media`` are always grey. Colours repeat
-    only when there are more groups than colours.
+    with it. ``unregistered`` and ``media`` are always grey. Yellow (weak on
+    white) is used only when there are seven or more other groups, so a
+    change across that size also moves colours. Colours repeat only when
+    there are more groups than colours.
 
     Parameters
     ----------
@@ -114,6 +116,8 @@ def group_palette(groups: Iterable[Any], *, palette: Sequence[str] | None = None
     if not colours:
         raise ValueError("`palette` must hold at least one colour.")
     names = sorted({str(g) for g in groups if not pd.isna(g)})
+    if palette is None and sum(n not in SPECIAL_GROUPS for n in names) < len(colours):
+        colours = colours[:-1]  # keep the low-contrast yellow for when it is needed
     out: dict = {}
     taken: set[int] = set()
     for name in names:
