@@ -305,7 +305,10 @@ def _parse_html(text: str) -> dict:
     for tag in soup.find_all(_HTML_DROP):
         tag.decompose()
     body = soup.body or soup
-    main = body.find("article") or soup.find("main")
+    # Index pages hold many <article> teasers: take the one with the most text.
+    candidates = body.find_all("article") or body.find_all("main")
+    main = max(candidates, key=lambda el: sum(len(p.get_text(strip=True)) for p in el.find_all("p")),
+               default=None)
     if main is None:
         # The element whose own <p> children hold the most text.
         scores: dict[int, tuple[int, Any]] = {}
@@ -618,7 +621,7 @@ def iter_articles(
     --------
     >>> for art in iter_articles("seeds/"):  # doctest: +SKIP
     ...     print(art["article"], len(art["text"]))
-    global-times-2026-01-30-us-canada-sovereignty 8624
+    global-times-2026-01-30-us-canada-sovereignty 8618
     """
     check_choice("errors", errors, ERRORS_CHOICES)
     if isinstance(source, pd.DataFrame):

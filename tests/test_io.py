@@ -588,3 +588,19 @@ def test_symlink_loop_is_not_followed_forever(tmp_path):
     except OSError:
         pytest.skip("symlinks not supported here")
     assert _read_quiet(tmp_path)["article"].tolist() == ["d/a"]
+
+
+def test_undecodable_with_forced_encoding_is_bad_input(tmp_path):
+    _write(tmp_path / "u.txt", "Caf\u00e9 politics: the minister resigned on Monday evening.\n")
+    _write(tmp_path / "v.txt", PROSE.replace("\u201c", '"').replace("\u201d", '"'))
+    with pytest.warns(UserWarning, match=r"skipped 1 of 2 inputs: .*u\.txt \(cannot decode as ascii"):
+        arts = sio.read_articles(tmp_path, encoding="ascii")
+    assert arts["article"].tolist() == ["v"]
+
+
+def test_html_with_several_articles_takes_the_longest(tmp_path):
+    html = ("<html><body><article><p>Teaser about sports results today.</p></article>"
+            f"<article><p>{PROSE.strip()}</p><p>More of the main story follows here.</p></article>"
+            "<article><p>Another teaser on the weather.</p></article></body></html>")
+    _write(tmp_path / "i.html", html)
+    assert _read_quiet(tmp_path).loc[0, "text"] == PROSE.strip() + "\nMore of the main story follows here."
