@@ -229,15 +229,18 @@ def save_charts(
 def _caveats(result: Any, basis: pd.DataFrame) -> str:
     summary = result.summary
     n_articles = len(result.articles)
-    n_statements = len(basis)
+    ident = [c for c in ("article", "statement_id", "start", "end", "speaker", "text") if c in basis.columns]
+    n_statements = len(basis.drop_duplicates(subset=ident)) if ident else len(basis)
+    n_targets = max(1, len(result.targets))
     speakers = basis["speaker"].dropna().nunique() if "speaker" in basis.columns else 0
     unknown = int(basis["speaker"].isna().sum()) if "speaker" in basis.columns else 0
     targets = ", ".join(result.targets) or "the target"
     models = ", ".join(result.models) or "the stance model"
     items = [
-        f"<b>What these numbers describe.</b> {n_statements} scored statement(s) by {speakers} named "
-        f"speaker(s) (plus {unknown} statement(s) whose speaker could not be resolved) in {n_articles} "
-        f"article(s), scored toward <i>{html.escape(targets)}</i> by {html.escape(models)}.",
+        f"<b>What these numbers describe.</b> {n_statements} statement(s) by {speakers} named "
+        f"speaker(s) (plus {unknown} scored row(s) whose speaker could not be resolved) in {n_articles} "
+        f"article(s), scored toward <i>{html.escape(targets)}</i> by {html.escape(models)}"
+        + (f" ({len(basis)} statement-target rows)." if n_targets > 1 else "."),
         "<b>They can support</b> a description of how the speakers quoted in <i>these</i> articles were "
         "reported to talk about the target, with the uncertainty that comes from which speakers happened "
         "to be quoted: intervals resample speakers, not statements, because one speaker's statements "

@@ -167,7 +167,7 @@ def test_save_charts_and_write_report(fake_result, tmp_path):
     assert len(imgs) == 4 and base64.b64decode(imgs[0])[:4] == b"\x89PNG"
     assert "<script>" not in page and "&lt;script&gt;" in page  # statement text is escaped
     assert not re.search(r"""(src|href)=['"]https?:""", page)  # self-contained
-    assert "4 scored statement(s) by 3 named speaker(s)" in page
+    assert "4 statement(s) by 3 named speaker(s)" in page
     assert "fake (0)" in page
     assert "<mark" in page  # highlighted article
     assert "2 of 2 row(s) rest on too little data" in page  # the caveat lists the small rows
