@@ -358,6 +358,7 @@ class _Person:
     group: str | None = None
     country: str | None = None
     outlet: bool = False
+    descs: list = field(default_factory=list)   # every title/appositive seen
 
 
 class _Article:
@@ -485,6 +486,8 @@ class _Article:
             self.persons[canonical] = person
         if role and not person.role:
             person.role = role
+        if role:
+            person.descs.append(role)
         if gender and not person.gender:
             person.gender = gender
         for w in canonical.split():
@@ -510,7 +513,39 @@ class _Article:
 
     # --- speaker resolution -------------------------------------------------
     def resolve(self, tok) -> _Ref | None:
-        """Resolve a subject (or ``according to`` object) token to a speaker."""
+        """Resolve a subject (or ``according to`` object) token to a speaker.
+
+        Coordinated subjects ("Smith and Eby said") give a group of their conjuncts;
+        relative pronouns ("a report, which said") resolve through their head noun; a
+        role noun with a named appositive ("Canada's ambassador, Kirsten Hillier,")
+        resolves to the name.
+        """
+        if tok.lower_ in ("which", "who", "that") and tok.head.dep_ == "relcl":
+            tok = tok.head.head
+        conjs = [c for c in tok.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
+        if conjs:
+            refs = [self._resolve_one(x) for x in [tok] + conjs]
+            refs = [r for r in refs if r is not None and not r.members]
+            if len(refs) > 1:
+                ms = min(r.mstart for r in refs if r.mstart is not None)
+                me = max(r.mend for r in refs if r.mend is not None)
+                ref = _Ref(" and ".join(r.speaker for r in refs), self.text[ms:me], ms, me, "group")
+                ref.members = refs
+                return ref
+        for c in tok.rights:
+            if c.dep_ == "appos" and c.ent_type_ == "PERSON" and tok.pos_ == "NOUN":
+                ref = self._resolve_one(c)
+                if ref is not None:
+                    desc = self.text[self.pos(tok.left_edge):self.end(tok)]
+                    p = self.persons.get(ref.speaker)
+                    if p is not None:
+                        p.descs.append(desc)
+                        if not p.role:
+                            p.role = ref.role = desc
+                    return ref
+        return self._resolve_one(tok)
+
+    def _resolve_one(self, tok) -> _Ref | None:
         lex = self.lex
         low = tok.lower_
         if low in lex.pronouns and tok.pos_ == "PRON":
@@ -524,6 +559,23 @@ class _Article:
         right_flat = [c for c in tok.rights if c.dep_ in ("flat", "compound")]
         end_tok = max([tok] + [c.right_edge for c in right_flat], key=lambda t: t.i)
         span = tok.doc[start_tok.i:end_tok.i + 1]
+        # a dateline ("EDMONTON — Saskatchewan Premier ...") is not part of the mention
+        dash = [t.i for t in span if t.text in ("\u2014", "\u2013", "--") and t.i < tok.i]
+        if dash:
+            span = tok.doc[dash[-1] + 1:end_tok.i + 1]
+        # an organisation keeps its full entity name ("Canola Council of Canada")
+        if tok.ent_type_ in ("ORG", "NORP", "GPE") and tok.pos_ == "PROPN":
+            for e in tok.doc.ents:
+                if e.start <= tok.i < e.end and e.end > span.end:
+                    span = tok.doc[span.start:e.end]
+                    break
+        elif tok.pos_ == "NOUN":
+            # "a spokesperson for the Ministry of Commerce": keep the prepositional description
+            for c in tok.rights:
+                if c.dep_ == "prep" and c.lower_ in ("for", "at", "with", "from", "of") and \
+                        any(g.ent_type_ in ("ORG", "GPE", "NORP") for g in c.subtree):
+                    span = tok.doc[span.start:c.right_edge.i + 1]
+                    break
         ms, me = self.pos(span[0]), self.pos(span[-1]) + len(span[-1].text)
         mention = self.text[ms:me]
         # outlet: the phrase or a modifier inside it names an outlet ("a Financial Times report")
@@ -634,7 +686,7 @@ class _Article:
         return _Ref(bare, mention, ms, me, "anonymous", group=group)
 
     def _spoke(self, name: str) -> bool:
-        return any(s.ref.speaker == name for s in self.stmts)
+        return any(s.ref.speaker == name or any(m.speaker == name for m in s.ref.members) for s in self.stmts)
 
     def resolve_role(self, bare: str, sing: str, pos: int, mention, me) -> _Ref | None:
         hits = self.registry.match_role(bare)
@@ -648,9 +700,17 @@ class _Article:
         # article context: most recent salient person whose role/group fits the noun
         for _, name in sorted(self.salience, reverse=True):
             p = self.persons.get(name)
-            if p is None or p.outlet:
+            if p is None:
+                # an anonymous speaker: "a senior official ... The official added"
+                if re.search(rf"\b{re.escape(sing)}\b", name.lower()):
+                    prev = next((s.ref for s in reversed(self.stmts) if s.ref.speaker == name), None)
+                    if prev is not None and prev.resolution == "anonymous":
+                        return _Ref(name, mention, pos, me, "role", group=prev.group, role=prev.role,
+                                    country=prev.country)
                 continue
-            desc = " ".join(x for x in (p.role, p.group) if x).lower()
+            if p.outlet:
+                continue
+            desc = " ".join(x for x in (p.role, p.group, *p.descs) if x).lower()
             if re.search(rf"\b{re.escape(sing)}", desc) or (bare.lower() in desc):
                 return self.ref_for(name, mention, pos, me, "role")
         return None
@@ -709,9 +769,11 @@ def _key(tok) -> tuple[int, int]:
 
 
 def _subject(tok, depth: int = 0):
-    for c in tok.children:
-        if c.dep_ in ("nsubj",):
-            return c
+    subs = [c for c in tok.children if c.dep_ == "nsubj"]
+    if subs:
+        # a dateline parsed as a second subject ("EDMONTON — Premier X said"): take the nearest
+        before = [c for c in subs if c.i < tok.i]
+        return before[-1] if before else subs[0]
     if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
         return None
     if depth < 3 and tok.dep_ in ("advcl", "conj", "xcomp", "pcomp", "acl") and tok.head is not tok:
@@ -761,7 +823,9 @@ class _Extractor:
     def note_subjects(self, sent) -> None:
         a = self.a
         for t in sent:
-            if t.dep_ in ("nsubj", "nsubjpass") and t.ent_type_ == "PERSON" and not a.in_quote_content(a.pos(t)):
+            if t.dep_ in ("nsubj", "nsubjpass") and (t.ent_type_ == "PERSON" or t.pos_ == "PROPN"
+                                                      and t.lower_ in a.token_index) \
+                    and not a.in_quote_content(a.pos(t)):
                 ref = a.resolve(t)
                 if ref is not None and not ref.outlet:
                     a.add_salience(a.pos(t), ref)
@@ -937,12 +1001,19 @@ class _Extractor:
             if not heads:
                 # "added that ..." parsed with "that" as a preposition
                 heads = [c for c in t.rights if c.lower_ == "that" and c.dep_ in ("prep", "mark", "dobj")]
+            if not heads:
+                # "said in a statement that ...": the clause hangs off the statement noun
+                for c in t.rights:
+                    if c.dep_ == "prep":
+                        for g in c.children:
+                            heads += [x for x in g.children if x.dep_ in ("acl", "relcl", "ccomp")
+                                      and any(m.dep_ == "mark" and m.lower_ == "that" for m in x.children)]
             kind_hint = "indirect"
             if not heads and (is_act or lemma in ("deny", "describe", "call", "warn", "urge")):
                 heads = [c for c in t.rights if c.dep_ in ("dobj", "xcomp", "oprd", "ccomp")
-                         or (c.dep_ == "prep" and c.lower_ in ("as", "of", "for", "with", "against", "in", "to"))]
+                         or (c.dep_ == "prep" and c.lower_ in ("as", "of", "for", "with", "against", "in", "to", "on"))]
                 # a bare object ("condemned coercion") is narration, not reported content
-                if lemma not in ("deny", "describe", "call") and not any(c.dep_ in ("xcomp", "oprd", "ccomp", "prep") for c in heads):
+                if lemma not in ("deny", "describe", "call", "accuse", "urge") and not any(c.dep_ in ("xcomp", "oprd", "ccomp", "prep") for c in heads):
                     heads = []
                 if lemma not in ("deny", "describe", "call", "warn"):
                     kind_hint = "reported"
@@ -956,7 +1027,7 @@ class _Extractor:
                 last = max(h.right_edge.i for h in heads)
                 sibs = [c.left_edge.i for c in t.rights if c.left_edge.i > last and c.dep_ not in ("punct",)
                         and c not in heads]
-                runs_on = (not is_act or lemma in ("describe", "call", "deny")
+                runs_on = (not is_act or lemma in ("describe", "call", "deny", "accuse", "urge")
                            or any(h.dep_ == "ccomp" for h in heads))
                 stop = min(sibs) if sibs else (sent.end if runs_on else last + 1)
                 if stop > last + 1:
