@@ -20,7 +20,6 @@ import pandas as pd
 
 from . import __version__
 from ._utils import atomic_write_text
-from .schema import SUMMARY_COLUMNS
 
 __all__ = ["CHART_NAMES", "format_summary", "order_summary_columns", "save_charts", "write_report"]
 
