@@ -289,8 +289,11 @@ def summarize(
         then ``n_statements, n_speakers, n_articles, tone, tone_low,
         tone_high, favor, none, against, intensity`` (see
         :data:`stancekit.schema.SUMMARY_COLUMNS`) and ``note`` (an empty
-        string when nothing needs saying). ``favor``, ``none`` and
-        ``against`` are shares of the ``stance`` labels. Rows whose
+        string when nothing needs saying). ``n_speakers`` counts the
+        resampled units (named speakers, plus one per article for unknown
+        speakers); ``n_articles`` is 0 when ``scores`` has no ``article``
+        column. ``favor``, ``none`` and ``against`` are shares of the
+        ``stance`` labels. Rows whose
         ``value`` is missing are left out of the mean and the counts, and
         the note says how many. ``attrs["stancekit"]["summary"]`` records
         the settings.

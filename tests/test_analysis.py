@@ -344,6 +344,9 @@ def simulate_clustered(reps: int, n_speakers: int, *, mu=0.2, sd_speaker=0.3, sd
 
 
 def test_speaker_bootstrap_covers_and_statement_bootstrap_undercovers():
+    # 200 independent data sets as 200 groups of one summarize() call: each
+    # group is resampled on its own stream, exactly as 200 separate calls.
+    # (benchmarks/coverage_check.py runs 1000 replicates over several designs.)
     data = simulate_clustered(200, 12, seed=11)
     cluster = summarize(data, by="rep", n_boot=300, seed=0)
     naive = summarize(data, by="rep", n_boot=300, seed=0, method="statements")
