@@ -573,7 +573,9 @@ class _Article:
             # "a spokesperson for the Ministry of Commerce": keep the prepositional description
             for c in tok.rights:
                 if c.dep_ == "prep" and c.lower_ in ("for", "at", "with", "from", "of") and \
-                        any(g.ent_type_ in ("ORG", "GPE", "NORP") for g in c.subtree):
+                        _singular(tok.lower_) in self.lex.person_nouns and \
+                        any(g.ent_type_ in ("ORG", "GPE", "NORP") or g.pos_ in ("NOUN", "PROPN")
+                            for g in c.children):
                     span = tok.doc[span.start:c.right_edge.i + 1]
                     break
         ms, me = self.pos(span[0]), self.pos(span[-1]) + len(span[-1].text)
@@ -776,6 +778,10 @@ def _subject(tok, depth: int = 0):
         return before[-1] if before else subs[0]
     if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
         return None
+    # "Reilly believes ..." with the name misparsed as a modifier of the verb
+    for c in tok.lefts:
+        if c.pos_ == "PROPN" and c.dep_ in ("advmod", "npadvmod", "dep", "compound", "amod") and c.i == tok.i - 1:
+            return c
     if depth < 3 and tok.dep_ in ("advcl", "conj", "xcomp", "pcomp", "acl") and tok.head is not tok:
         if tok.head.pos_ in ("VERB", "AUX"):
             return _subject(tok.head, depth + 1)
@@ -1057,6 +1063,14 @@ class _Extractor:
                 a.used_cues.add(_key(t))
                 continue
             a.used_cues.add(_key(t))
+            if tail and ref.outlet:
+                # "X added that ..., Axios reported": the outlet relays X's statement
+                relayed = [st for st in a.stmts if st.cue_sent == si and not st.ref.outlet
+                           and st.spans[0][0] >= s - 1 and st.spans[-1][1] <= e + 1]
+                if relayed:
+                    for st in relayed:
+                        st.via = st.via or ref.speaker
+                    continue
             kind = "mixed" if any(ch in text[s:e] for ch in ALL_DQ) else kind_hint
             conf = {"name": 0.85, "outlet": 0.85, "anonymous": 0.8, "pronoun": 0.75}.get(ref.resolution, 0.7)
             via = self.via_of(t)
@@ -1113,6 +1127,11 @@ class _Extractor:
                     return s, a.tstart[i - 1]
                 lemma, _ = self.cue_lemma(tok)
                 if lemma is not None and tok.tag_ == "VBG":
+                    return s, a.tstart[i - 1]
+                # ", Axios reported." / ", the ministry said." closing the sentence
+                h = tok.head
+                if tok.dep_ == "nsubj" and h is not t and h.i > tok.i and self.cue_lemma(h)[0] is not None \
+                        and all(x.is_punct or x.is_space for x in h.doc[h.i + 1:h.sent.end]):
                     return s, a.tstart[i - 1]
             i += 1
         return s, e
@@ -1210,7 +1229,9 @@ class _Extractor:
                 prev_ref = None
                 chain = 0
                 continue
-            if prev_ref is not None and chain < 2 and prev_para in (para, para - 1):
+            # continuations stay in the paragraph of the statement they continue: a new
+            # paragraph without attribution usually returns to narration
+            if prev_ref is not None and chain < 2 and prev_para == para:
                 src = _Stmt([], prev_ref, "continuation", None, None, si, 0.6)
                 self._add_cont(new, sent, src, 0.6)
                 chain += 1
