@@ -370,7 +370,11 @@ def stance_composition(
     ax.set_xticks(ticks, [f"{abs(t):.0%}" for t in ticks])
     ax.set_xlabel("share of statements: against ← | → favor")
     ax.set_ylabel(y)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, frameon=False, fontsize=8)
+    # below the x label at a fixed distance in points, whatever the Axes height
+    from matplotlib.transforms import offset_copy
+
+    below = offset_copy(ax.transAxes, fig=ax.figure, y=-38, units="points")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncol=3, frameon=False, fontsize=8)
     return ax
 
 
