@@ -1,0 +1,158 @@
+"""Scoring throughput: stancekit's engine vs a naive per-pair Hugging Face pipeline.
+
+Builds ``--pairs`` (default 2,000) (statement, target) pairs from the NewsMTSC
+dev files (``dev_mt.jsonl`` + ``dev_rw.jsonl``, 785 sentences, repeated as
+needed; read in place from ``--data``, never copied) and scores them:
+
+1. stancekit: ``StanceModel`` with the default model, cache off, length-sorted
+   batches of ``--batch-size``;
+2. baseline: ``transformers.pipeline("text-classification")`` over the same
+   merged weights (``tsc.as_hf_model()``), called in a Python loop one pair at
+   a time with (marked statement, target) as text/text_pair;
+3. stancekit again with ``quantize=True`` (dynamic int8, CPU);
+4. stancekit with the cache on: one run to fill a temporary cache, then the
+   timed warm re-run (a fresh StanceModel, model already in memory).
+
+Prints one JSON line. Goals: ``ratio >= 3``, ``cache_speedup >= 100``.
+
+If the shipped adapter (``stancekit/resources/model``) is not built yet and no
+``--model`` is given, a throwaway adapter with random weights over the real
+all-MiniLM-L6-v2 base stands in: same architecture and cost, meaningless
+predictions; the JSON says so in ``model``.
+
+Usage::
+
+    python benchmarks/bench_scoring.py [--data ../shared/data/newsmtsc] [--pairs 2000]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def load_pairs(data: Path, n: int) -> list[dict]:
+    rows = []
+    for name in ("dev_mt.jsonl", "dev_rw.jsonl"):
+        with open(data / name, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    r = json.loads(line)
+                    rows.append({"text": r["sentence"], "target": r["mention"],
+                                 "target_start": int(r["from"]), "target_end": int(r["to"])})
+    if not rows:
+        raise SystemExit(f"no NewsMTSC dev rows under {data}")
+    return [rows[i % len(rows)] for i in range(n)]
+
+
+def stand_in_artifact(tmp: Path) -> Path:
+    """A random adapter on the real MiniLM base: same cost as the trained one."""
+    import torch
+
+    from stancekit import _tsc
+
+    torch.manual_seed(0)
+    _, model = _tsc.build_model(_tsc.default_base_path(), r=8, alpha=16, lora_dropout=0.0)
+    config = {"name": "random-adapter-stand-in", "version": "bench", "lora_r": 8, "lora_alpha": 16,
+              "head_size": 256, "max_length": 128, "labels": list(_tsc.LABELS)}
+    return _tsc.save_artifact(tmp / "artifact", _tsc.trainable_state(model), config, {"note": "benchmark stand-in"})
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=REPO / ".." / "shared" / "data" / "newsmtsc")
+    ap.add_argument("--pairs", type=int, default=2000)
+    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--model", default=None, help="artifact folder (default: shipped model, else a stand-in)")
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--baseline-pairs", type=int, default=None,
+                    help="time the (slow) baseline on the first N pairs only; its rate is per pair (default: all)")
+    args = ap.parse_args(argv)
+
+    import pandas as pd
+    import torch
+    from transformers import pipeline
+    from transformers.utils import logging as hf_logging
+
+    from stancekit import _tsc
+    from stancekit.models import StanceModel
+
+    hf_logging.set_verbosity_error()
+    pairs = load_pairs(args.data.resolve(), args.pairs)
+    frame = pd.DataFrame(pairs)
+    tmp = Path(tempfile.mkdtemp(prefix="stancekit-bench-"))
+    model_dir = args.model
+    if model_dir is None and not (_tsc.DEFAULT_ARTIFACT / _tsc.ADAPTER_FILE).is_file():
+        model_dir = str(stand_in_artifact(tmp))
+    t = time.perf_counter()
+    tsc = _tsc.load_tsc(model_dir, device=args.device)
+    load_s = time.perf_counter() - t
+
+    def run(data=frame, **kw):
+        sm = StanceModel(tsc, batch_size=args.batch_size, device=args.device, show_progress=False, **kw)
+        sm._load()
+        t0 = time.perf_counter()
+        out = sm.predict(data)
+        return time.perf_counter() - t0, out
+
+    run(frame.head(args.batch_size), cache=False)  # warm-up: first-call allocations, lazy imports
+    cold_s, cold = run(cache=False)
+
+    # Baseline: HF pipeline, same merged weights, one pair per call.
+    pipe = pipeline("text-classification", model=tsc.as_hf_model(), tokenizer=tsc.tokenizer,
+                    device=torch.device(args.device), top_k=None)
+    inputs = []
+    for p in pairs[:args.baseline_pairs]:
+        marked, _ = _tsc.mark_text(p["text"], (p["target_start"], p["target_end"]))
+        inputs.append({"text": marked, "text_pair": p["target"]})
+    pipe(inputs[0], truncation="only_first", max_length=tsc.max_length)  # warm-up
+    t0 = time.perf_counter()
+    base_out = [pipe(x, truncation="only_first", max_length=tsc.max_length) for x in inputs]
+    base_s = time.perf_counter() - t0
+
+    quant_s, _ = run(cache=False, quantize=True) if args.device == "cpu" else (float("nan"), None)
+
+    fill_s, _ = run(cache=True, cache_dir=tmp / "cache")
+    cached_s, cached = run(cache=True, cache_dir=tmp / "cache")
+    same = bool(((cached[["p_favor", "p_none", "p_against"]] - cold[["p_favor", "p_none", "p_against"]])
+                 .abs().max().max()) < 1e-4)
+    # Agreement of the two paths (they differ only in the target mask: pipeline has none).
+    base_label = [max(o, key=lambda d: d["score"])["label"] for o in base_out]
+    agree = float((cold["stance"].to_numpy()[:len(base_label)] == pd.Series(base_label).to_numpy()).mean())
+
+    n = len(pairs)
+    result = {
+        "pairs": n,
+        "device": args.device,
+        "torch_threads": torch.get_num_threads(),
+        "model": tsc.name,
+        "model_fingerprint": tsc.fingerprint,
+        "baseline": "transformers.pipeline('text-classification', model=tsc.as_hf_model()) one pair per call",
+        "batch_size": args.batch_size,
+        "load_s": round(load_s, 3),
+        "stancekit_pairs_per_s": round(n / cold_s, 1),
+        "baseline_pairs": len(inputs),
+        "baseline_pairs_per_s": round(len(inputs) / base_s, 1),
+        "ratio": round((n / cold_s) / (len(inputs) / base_s), 2),
+        "quantized_pairs_per_s": round(n / quant_s, 1) if quant_s == quant_s else None,
+        "cold_s": round(cold_s, 3),
+        "cache_fill_s": round(fill_s, 3),
+        "cached_s": round(cached_s, 4),
+        "cache_speedup": round(cold_s / cached_s, 1),
+        "cached_equals_cold": same,
+        "baseline_label_agreement": round(agree, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
