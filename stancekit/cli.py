@@ -353,5 +353,96 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- statements / speakers ------------------------------------------------------
+
+
+@_command("statements", "Extract statements (direct, indirect, mixed, continuation) with resolved speakers.")
+def _add_statements(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders (as for stancekit.io.read_articles)")
+    p.add_argument("--registry", metavar="FILE", help="speaker registry YAML or CSV")
+    p.add_argument("--format", choices=["jsonl", "csv", "parquet"], default=None,
+                   help="output format (default: from the -o suffix, JSONL on stdout)")
+    p.add_argument("-o", "--output", metavar="OUT", default="-", help="output file (default: JSONL on stdout)")
+    p.set_defaults(func=_cmd_statements)
+
+
+def _counted_articles(paths: list[str], args: argparse.Namespace, counter: list[int]):
+    from .io import iter_articles
+
+    for art in iter_articles(paths, errors="warn", show_progress=False):
+        counter[0] += 1
+        yield art
+
+
+def _cmd_statements(args: argparse.Namespace) -> int:
+    from .extraction import iter_statements
+    from .io import write_frame, write_jsonl_stream
+    from .registry import SpeakerRegistry
+
+    registry = SpeakerRegistry.coerce(args.registry)
+    counter = [0]
+    frames = iter_statements(_counted_articles(args.paths, args, counter), registry=registry,
+                             show_progress=_progress_flag(args))
+    fmt = args.format
+    if fmt is None:
+        fmt = "jsonl" if args.output == "-" or args.output.endswith((".jsonl", ".json")) else None
+
+    def checked():
+        n = 0
+        for frame in frames:
+            n += len(frame)
+            yield frame
+        if counter[0] == 0:
+            raise StancekitError(f"no readable articles in {' '.join(args.paths)}")
+        log.info("%d statements from %d articles", n, counter[0])
+
+    if fmt == "jsonl":
+        write_jsonl_stream(checked(), args.output)
+        return 0
+    import pandas as pd
+
+    from .extraction import _frame
+
+    parts = [f for f in checked() if len(f)]
+    df = pd.concat(parts, ignore_index=True) if parts else _frame([])
+    write_frame(df, args.output, format=fmt)
+    return 0
+
+
+@_command("speakers", "List the speakers found in articles, with counts and suggested registry entries.")
+def _add_speakers(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+    p.add_argument("--registry", metavar="FILE", help="speaker registry YAML or CSV")
+    p.set_defaults(func=_cmd_speakers)
+
+
+def _cmd_speakers(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .extraction import iter_statements
+    from .registry import SpeakerRegistry, suggest_registry
+
+    registry = SpeakerRegistry.coerce(args.registry)
+    counter = [0]
+    parts = [f for f in iter_statements(_counted_articles(args.paths, args, counter), registry=registry,
+                                        show_progress=_progress_flag(args)) if len(f)]
+    if counter[0] == 0:
+        raise StancekitError(f"no readable articles in {' '.join(args.paths)}")
+    statements = pd.concat(parts, ignore_index=True) if parts else None
+    table = suggest_registry(statements, registry=registry)
+    if table.empty:
+        print("no speakers found")
+        return 0
+    cols = ["speaker", "n_statements", "n_articles", "group", "resolution", "registered"]
+    with pd.option_context("display.max_rows", None, "display.width", 160, "display.max_colwidth", 40):
+        print(table[cols].to_string(index=False))
+    new = table[~table["registered"] & (table["group"].fillna("unregistered") != "media")]
+    if len(new):
+        print("\n# suggested registry entries (add under `speakers:`)")
+        for entry in new["yaml"]:
+            print(entry)
+    return 0
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -390,6 +390,7 @@ class _Article:
         self.token_index: dict[str, str] = {}   # name word -> canonical person
         self.aliases: dict[str, str] = {}       # learned abbreviations "FT" -> "Financial Times"
         self.salience: list = []                # (pos, canonical)
+        self.anon_names: dict[str, str] = {}    # first spelling of each anonymous description
         self.stmts: list[_Stmt] = []
         self.used_cues: set[int] = set()
         self._learn_abbreviations()
@@ -667,6 +668,7 @@ class _Article:
                 return ref
             if "the" in dets or "both" in dets:
                 return None
+            bare = self.anon_names.setdefault(bare.lower(), bare)
             return _Ref(bare, mention, ms, me, "anonymous", group="unregistered")
         if not is_person_noun:
             if tok.ent_type_ == "ORG" and tok.pos_ == "PROPN":
@@ -681,6 +683,7 @@ class _Article:
             if any(d in ("the", "this", "that") for d in dets):
                 return None
         # anonymous described speaker ("a White House official")
+        bare = self.anon_names.setdefault(bare.lower(), bare)
         group = "unregistered"
         hits = self.registry.match_role(bare)
         if hits and len({h.group for h in hits}) == 1:

@@ -146,7 +146,7 @@ class SpeakerRegistry:
                     self._by_token.setdefault(tok, []).append(sp)
             for rn in sp.role_nouns:
                 k = normalize_name(rn)
-                if k:
+                if k and sp not in self._by_role.get(k, ()):
                     self._by_role.setdefault(k, []).append(sp)
         self._group_keys: dict[str, str] = {}
         for g, aliases in self.groups.items():
