@@ -945,7 +945,7 @@ class StanceModel:
         Examples
         --------
         >>> sm = StanceModel(backend="vader", cache=False)
-        >>> sm.predict(["We oppose the terrible US tariffs."], targets={"the United States": ["US"]}).stance.tolist()
+        >>> sm.predict(["We hate the terrible US tariffs."], targets={"the United States": ["US"]}).stance.tolist()
         ['against']
         """
         if isinstance(statements, str):
