@@ -1074,10 +1074,21 @@ class _Extractor:
                     for st in relayed:
                         st.via = st.via or ref.speaker
                     continue
+            self._learn_gender(ref, text[s:e])
             kind = "mixed" if any(ch in text[s:e] for ch in ALL_DQ) else kind_hint
             conf = {"name": 0.85, "outlet": 0.85, "anonymous": 0.8, "pronoun": 0.75}.get(ref.resolution, 0.7)
             via = self.via_of(t)
             self.add(_Stmt([(s, e)], ref, kind, t.text, via, a.sent_of(s), conf, tail=tail, cue_sent=si))
+
+    def _learn_gender(self, ref: _Ref, content: str) -> None:
+        """"X said she would ..." tells X's gender (used later for "he"/"she")."""
+        if ref.members or ref.outlet or ref.resolution != "name":
+            return
+        first = content.split(" ", 1)[0].lower()
+        gender = self.lex.pronouns.get(first)
+        person = self.a.persons.get(ref.speaker)
+        if person is not None and person.gender is None and gender in ("male", "female"):
+            person.gender = gender
 
     def _cue_subject(self, t):
         """Subject of a cue; a bare participle ("..., saying she would") takes its cue ancestor's."""

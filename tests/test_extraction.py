@@ -1,0 +1,394 @@
+"""Tests for stancekit.extraction: phenomenon tables, offsets, the seed, fuzzing, big input."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from stancekit.extraction import extract_statements, iter_statements, load_nlp, scan_quotes
+from stancekit.registry import SpeakerRegistry
+from stancekit.schema import STATEMENT_COLUMNS
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "seeds" / "global-times-2026-01-30-us-canada-sovereignty.txt"
+SEED_REGISTRY = REPO / "seeds" / "registry.yaml"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def seed_statements(nlp):
+    text = SEED.read_text(encoding="utf-8")
+    df = extract_statements(pd.DataFrame({"article": ["seed"], "text": [text]}),
+                            registry=SpeakerRegistry.from_file(SEED_REGISTRY), nlp=nlp)
+    return text, df
+
+
+def check_offsets(df: pd.DataFrame, texts: dict[str, str]) -> None:
+    assert list(df.columns) == STATEMENT_COLUMNS
+    for row in df.itertuples():
+        body = texts[row.article]
+        assert 0 <= row.start <= row.end <= len(body)
+        assert body[row.start:row.end] == row.text
+        if not pd.isna(row.mention_start):
+            assert body[row.mention_start:row.mention_end] == row.mention
+
+
+def run(nlp, text: str, registry=None) -> pd.DataFrame:
+    df = extract_statements([text], nlp=nlp, registry=registry, errors="raise")
+    check_offsets(df, {"doc0": text})
+    return df
+
+
+def find(df: pd.DataFrame, quote: str) -> pd.DataFrame:
+    return df[df["text"] == quote]
+
+
+# (text, speaker, statement text, kind) -- invented sentences, varied names and countries
+CASES = [
+    # direct quotes: attribution after, before, inverted, inside; curly and straight marks
+    ('"We will not be rushed," Maria Lopez said.', "Maria Lopez", "We will not be rushed,", "direct"),
+    ("\u201cWe will not be rushed,\u201d said Maria Lopez, a trade lawyer.", "Maria Lopez",
+     "We will not be rushed,", "direct"),
+    ('Chen Wei said: "The talks were useful and frank."', "Chen Wei",
+     "The talks were useful and frank.", "direct"),
+    ('"The first part," Hans Becker said, "comes with a second part."', "Hans Becker",
+     "comes with a second part.", "direct"),
+    ("\u201cIt\u2019s Canada\u2019s call, not ours,\u201d Rachel Green told reporters.", "Rachel Green",
+     "It\u2019s Canada\u2019s call, not ours,", "direct"),
+    ("\"Don't call it a 'crisis' yet,\" Ahmed Khan said.", "Ahmed Khan",
+     "Don't call it a 'crisis' yet,", "direct"),
+    ('"First sentence here," Olivia Brown said. "A second quoted sentence follows."', "Olivia Brown",
+     "A second quoted sentence follows.", "direct"),
+    ('"The deal is done. We signed it this morning and it holds," Tom Baker said.', "Tom Baker",
+     "The deal is done. We signed it this morning and it holds,", "direct"),
+    # indirect speech with many cues and frames
+    ("Finance Minister Lena Fischer said that inflation would ease by summer.", "Lena Fischer",
+     "inflation would ease by summer", "indirect"),
+    ("Senator Mike Reyes told reporters that the bill would pass next week.", "Mike Reyes",
+     "the bill would pass next week", "indirect"),
+    ("Economist Priya Shah argued that the tariffs hurt consumers most.", "Priya Shah",
+     "the tariffs hurt consumers most", "indirect"),
+    ("Governor Alan Ruiz warned that the state could run out of water.", "Alan Ruiz",
+     "the state could run out of water", "indirect"),
+    ("Analyst Kim Soo-jin believes the market will recover next year.", "Kim Soo-jin",
+     "the market will recover next year", "indirect"),
+    ("Mayor Janet Cole denied that the city had hidden the report.", "Janet Cole",
+     "the city had hidden the report", "indirect"),
+    ("The port faces a long backlog, said Wang Tao, a logistics researcher at Fudan University.",
+     "Wang Tao", "The port faces a long backlog", "indirect"),
+    ("Exports will slow sharply this year, Ivan Petrov said.", "Ivan Petrov",
+     "Exports will slow sharply this year", "indirect"),
+    ("According to Sarah Miller, the plant will close in March.", "Sarah Miller",
+     "the plant will close in March", "indirect"),
+    ("Minister Paul Dubois described the plan as a reasonable compromise.", "Paul Dubois",
+     "the plan as a reasonable compromise", "indirect"),
+    # mixed: indirect speech holding a partial quote
+    ('Prime Minister Anna Berg said she expects Norway to "stand firm" in the talks.', "Anna Berg",
+     'she expects Norway to "stand firm" in the talks', "mixed"),
+    ('Chancellor Klaus Weber said the proposal was "dead on arrival."', "Klaus Weber",
+     'the proposal was "dead on arrival."', "mixed"),
+    # participle after a told-clause keeps the speaker
+    ("Premier Jo Hart told reporters that the province would sue, saying she had no other choice.",
+     "Jo Hart", "she had no other choice", "indirect"),
+]
+
+
+@pytest.mark.parametrize("text,speaker,quote,kind", CASES, ids=[c[1] + ":" + c[3] for c in CASES])
+def test_phenomena(nlp, text, speaker, quote, kind):
+    df = run(nlp, text)
+    rows = find(df, quote)
+    assert len(rows) >= 1, df[["speaker", "kind", "text"]].to_string()
+    assert rows["speaker"].iloc[0] == speaker
+    assert rows["kind"].iloc[0] == kind
+
+
+def test_split_quote_shares_statement_id(nlp):
+    df = run(nlp, '"The first part," Hans Becker said, "comes with a second part."')
+    assert df["statement_id"].nunique() == 1
+    assert len(df) == 2
+    assert set(df["text"]) == {"The first part,", "comes with a second part."}
+
+
+# (context + target sentence, expected speaker of the statement, its text, resolution)
+RESOLUTION_CASES = [
+    ("Ontario Premier Mary Stone said the plan was flawed. She noted that costs had doubled.",
+     "Mary Stone", "costs had doubled", "pronoun"),
+    ("Trade Minister Raj Patel said talks were stalled. Patel added that a deal was still possible.",
+     "Raj Patel", "a deal was still possible", "name"),
+    ("Mexican President Luisa Ortega said the border would stay open. "
+     "The president also said that tariffs were off the table.",
+     "Luisa Ortega", "tariffs were off the table", "role"),
+    ("A senior Pentagon official said the drills were routine.", "senior Pentagon official",
+     "the drills were routine", "anonymous"),
+    ("The BBC reported that the vote had been delayed.", "BBC", "the vote had been delayed", "outlet"),
+    # gender: "she" skips the more recent male speaker
+    ("Health Minister Ellen Park said she was worried. Doctor Sam Reid said he was exhausted. "
+     "She added that new beds would open in May.", "Ellen Park", "new beds would open in May", "pronoun"),
+]
+
+
+@pytest.mark.parametrize("text,speaker,quote,resolution", RESOLUTION_CASES,
+                         ids=[c[3] + ":" + c[1] for c in RESOLUTION_CASES])
+def test_speaker_resolution(nlp, text, speaker, quote, resolution):
+    df = run(nlp, text)
+    rows = find(df, quote)
+    assert len(rows) >= 1, df[["speaker", "kind", "text"]].to_string()
+    assert rows["speaker"].iloc[0] == speaker
+    assert rows["resolution"].iloc[0] == resolution
+
+
+def test_title_goes_to_role_and_appositive_for_unregistered(nlp):
+    df = run(nlp, "Alberta Premier Jane Doe said the oil sector would grow. "
+                  "Li Ming, a professor at Peking University, said trade would recover.")
+    jane = df[df["speaker"] == "Jane Doe"].iloc[0]
+    assert jane["role"] == "Alberta Premier"
+    assert jane["group"] == "unregistered"
+    li = df[df["speaker"] == "Li Ming"].iloc[0]
+    assert li["role"] == "a professor at Peking University"
+
+
+def test_via_for_relayed_statements(nlp):
+    df = run(nlp, 'Mayor Tim Nolan told CNN that the bridge would reopen. '
+                  'Governor Ruth Sim said schools would close, according to the CBC.')
+    assert find(df, "the bridge would reopen")["via"].iloc[0] == "CNN"
+    assert find(df, "schools would close")["via"].iloc[0] == "CBC"
+    assert set(df["speaker"]) == {"Tim Nolan", "Ruth Sim"}
+
+
+def test_outlet_relaying_first_person_quote(nlp):
+    text = ('"We expect respect," Mayor Tim Nolan said. '
+            '"I am always clear about that with my partners," Reuters reported.')
+    df = run(nlp, text)
+    row = find(df, "I am always clear about that with my partners,").iloc[0]
+    assert row["speaker"] == "Tim Nolan"
+    assert row["via"] == "Reuters"
+
+
+def test_outlet_as_speaker(nlp):
+    df = run(nlp, "The Financial Times described the group as a fringe movement.")
+    row = df.iloc[0]
+    assert row["speaker"] == "Financial Times"
+    assert row["group"] == "media"
+    assert row["resolution"] == "outlet"
+
+
+def test_group_reference_one_row_per_member(nlp):
+    reg = SpeakerRegistry.from_records(
+        [{"name": "Zhang Lei", "group": "Chinese experts"}, {"name": "Liu Yang", "group": "Chinese experts"}],
+        groups=[{"name": "Chinese experts", "aliases": ["both Chinese experts"]}],
+    )
+    text = ("Zhang Lei said exports would grow. Liu Yang said imports would fall. "
+            "Both Chinese experts believed that the trade surplus would widen.")
+    df = run(nlp, text, registry=reg)
+    rows = find(df, "the trade surplus would widen")
+    assert set(rows["speaker"]) == {"Zhang Lei", "Liu Yang"}
+    assert (rows["resolution"] == "group").all()
+    assert rows["statement_id"].is_unique
+
+
+def test_coordinated_subjects(nlp):
+    df = run(nlp, "Premier Ann Lee and Premier Bob Gray said on Monday that Ottawa must act now.")
+    rows = find(df, "Ottawa must act now")
+    assert set(rows["speaker"]) == {"Ann Lee", "Bob Gray"}
+
+
+def test_continuation_same_paragraph(nlp):
+    text = ("Economist Nora Blake said the rate cut came too late. It leaves households exposed "
+            "to rising costs.\nThe bank meets again in June.")
+    df = run(nlp, text)
+    cont = df[df["kind"] == "continuation"]
+    assert cont["text"].tolist() == ["It leaves households exposed to rising costs"]
+    assert cont["speaker"].tolist() == ["Nora Blake"]
+
+
+def test_narration_is_not_a_statement(nlp):
+    df = run(nlp, "The minister arrived in Ottawa on Tuesday. The meeting lasted three hours.")
+    assert df.empty
+
+
+def test_multi_paragraph_quote(nlp):
+    text = ('Mayor Dana Fox said: "The first paragraph of the quote.\n'
+            '"The second paragraph closes it."\nThe council voted later.')
+    df = run(nlp, text)
+    assert len(df) == 1
+    assert df["text"].iloc[0] == 'The first paragraph of the quote.\n"The second paragraph closes it.'
+    assert df["speaker"].iloc[0] == "Dana Fox"
+
+
+def test_registry_canonical_names_and_roles(nlp):
+    reg = SpeakerRegistry.from_records([
+        {"name": "Donald Trump", "aliases": ["Trump"], "role_nouns": ["US president"],
+         "country": "United States", "group": "US officials", "gender": "male"},
+    ])
+    text = ("President Trump said tariffs would rise. "
+            "The US president claimed that Canada would pay.")
+    df = run(nlp, text, registry=reg)
+    assert set(df["speaker"]) == {"Donald Trump"}
+    assert set(df["group"]) == {"US officials"}
+    assert find(df, "Canada would pay")["resolution"].iloc[0] == "role"
+
+
+@pytest.mark.parametrize("text", [
+    'He said "unbalanced quote and nothing else.',
+    '"" "" """ said someone.',
+    'Closing only" marks" here, he said.',
+    "\u201cCurly open \u201cagain \u201dclose\u201d \u201d end.",
+    "\n\n\n",
+    "",
+    "Deepening riftsThe minister said nothing new.",
+    "Tab\tand\u00a0non-breaking\u00a0space said the report, \u201cok\u201d.",
+])
+def test_bad_input_never_raises(nlp, text):
+    df = run(nlp, text)
+    assert list(df.columns) == STATEMENT_COLUMNS
+
+
+def test_unbalanced_quote_is_recovered(nlp):
+    text = '"We will appeal the ruling, Judge Amy Stone said.\nThe court adjourned.'
+    quotes = scan_quotes(text)
+    assert len(quotes) == 1 and not quotes[0].closed
+    assert text[quotes[0].cs:quotes[0].ce] == "We will appeal the ruling, Judge Amy Stone said."
+
+
+def test_scan_quotes_ignores_apostrophes():
+    text = "Canada's view, 'single' quotes, don't \"real quote\" end"
+    quotes = scan_quotes(text)
+    assert [text[q.cs:q.ce] for q in quotes] == ["real quote"]
+
+
+def test_glued_heading_keeps_text(nlp):
+    text = ('"Ties will not recover," Li Wen said.\n'
+            "Deepening riftsThe rift over tariffs serves as a microcosm of the dispute.")
+    df = run(nlp, text)
+    assert df["kind"].tolist() == ["direct"]
+
+
+def test_input_forms_and_ids(nlp):
+    text = '"Fine," Ana Silva said.'
+    a = extract_statements([text], nlp=nlp)
+    b = extract_statements(pd.DataFrame({"article": ["x1"], "body": [text]}), text="body", nlp=nlp)
+    c = extract_statements([{"article": "x1", "text": text}], nlp=nlp)
+    assert a["article"].tolist() == ["doc0"]
+    assert b["statement_id"].tolist() == ["x1:1-6"]
+    pd.testing.assert_frame_equal(b, c)
+
+
+def test_does_not_mutate_input(nlp):
+    df_in = pd.DataFrame({"article": ["a"], "text": ['"Yes," Bo Li said.']})
+    before = df_in.copy()
+    extract_statements(df_in, nlp=nlp)
+    pd.testing.assert_frame_equal(df_in, before)
+
+
+def test_bad_arguments(nlp):
+    with pytest.raises(ValueError, match="errors"):
+        extract_statements(["x"], nlp=nlp, errors="ignore")
+    with pytest.raises(KeyError, match="body"):
+        extract_statements(pd.DataFrame({"text": ["x"]}), text="body", nlp=nlp)
+    with pytest.raises(TypeError, match="registry"):
+        extract_statements(["x"], nlp=nlp, registry=42)
+
+
+def test_iter_statements_streams_per_article(nlp):
+    texts = ['"One," Al Roy said.', "No statements here.", '"Three," Bea Kim said.']
+    frames = list(iter_statements(texts, nlp=nlp, batch_size=2))
+    assert [len(f) for f in frames] == [1, 0, 1]
+    assert frames[2]["article"].iloc[0] == "doc2"
+
+
+# --- the seed article -------------------------------------------------------------
+SEED_EXPECT = [
+    ("I expect the US administration to respect Canadian sovereignty,", "Mark Carney", "direct", None),
+    ("the US should stay out of Alberta and Canadian politics", "Danielle Smith", "indirect", "CBC"),
+    ("she would ask her government's delegate in Washington to raise her concerns with the Trump "
+     "administration", "Danielle Smith", "indirect", "CBC"),
+    ("Such referendum is yet to be called", "Financial Times", "indirect", None),
+    ("the China-Canada cooperation framework contains no exclusive clauses", "Gao Lingyun", "indirect", None),
+    ("the US would decertify all Canadian aircraft", "Donald Trump", "indirect", None),
+    ("It starkly reveals America's habitual disregard", "Li Haidong", "continuation", None),
+    ("The most binding external limitation on its economic growth likewise stems from the US",
+     "Li Haidong", "indirect", None),
+    ("This is taking it to the extreme. This is a new salvo in the trade war.", "John Gradek", "direct", None),
+    ("Compared to Prime Minister Carney's restrained", "Global Times", "indirect", None),
+    ("The world has changed, Washington has changed.", "Mark Carney", "direct", "BBC"),
+    ("Albertans as \"very independent people\"", "Scott Bessent", "mixed", "Financial Times"),
+    ("US government officials met with", "White House official", "mixed", "CNN"),
+    ("The return of Trump, a pro-oil conservative", "CNN", "direct", None),
+]
+
+
+@pytest.mark.parametrize("prefix,speaker,kind,via", SEED_EXPECT, ids=[f"{e[1]}:{e[2]}" for e in SEED_EXPECT])
+def test_seed_key_attributions(seed_statements, prefix, speaker, kind, via):
+    text, df = seed_statements
+    rows = df[df["text"].str.startswith(prefix)]
+    assert len(rows) >= 1, f"no statement starting {prefix!r}"
+    row = rows.iloc[0]
+    assert row["speaker"] == speaker
+    assert row["kind"] == kind
+    assert (pd.isna(row["via"]) if via is None else row["via"] == via)
+
+
+def test_seed_group_reference_and_offsets(seed_statements):
+    text, df = seed_statements
+    check_offsets(df, {"seed": text})
+    rows = df[df["text"].str.startswith("US actions are steadily eroding")]
+    assert set(rows["speaker"]) == {"Li Haidong", "Gao Lingyun"}
+    assert df["statement_id"].is_unique or df.duplicated("statement_id").sum() == \
+        df[df["statement_id"].duplicated(keep=False)]["statement_id"].nunique()
+    assert df["method"].eq("rules.v1").all()
+    assert df[["article", "start", "speaker"]].equals(
+        df.sort_values(["article", "start", "speaker"], kind="stable")[["article", "start", "speaker"]])
+    # scare quotes ("51st state" as a noun) are no statement of their own
+    assert not (df["text"] == "51st state,").any()
+
+
+# --- fuzzing ------------------------------------------------------------------------
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from([
+    '"', "\u201c", "\u201d", "'", "\u2019", " said ", " told reporters that ", "He ", "She ", "Ms. Lee",
+    ", according to CNN", "\n", "\n\n", ".", ",", " the minister ", "Wang Yi", " per the BBC",
+    "\u00a0", "\u2014", "riftsThe", " and ", "both experts believed ", "x" * 30,
+])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=200), st.lists(_PIECES, max_size=40).map("".join)))
+def test_fuzz_offsets(nlp, text):
+    df = extract_statements([text], nlp=nlp, errors="raise")
+    for row in df.itertuples():
+        assert text[row.start:row.end] == row.text
+        assert 0 <= row.start <= row.end <= len(text)
+
+
+# --- big articles ---------------------------------------------------------------------
+def _big(size: int) -> str:
+    para = ('"Prices will rise again," Ana Costa said. Economist Ben Ode told reporters that '
+            "demand would stay weak, according to Reuters. It reflects a deeper slowdown.\n")
+    reps = size // len(para) + 1
+    return para * reps
+
+
+def test_big_article_300kb(nlp):
+    text = _big(300_000)
+    df = extract_statements([text], nlp=nlp, errors="raise")
+    assert len(df) > 1000
+    sample = df.sample(200, random_state=0)
+    for row in sample.itertuples():
+        assert text[row.start:row.end] == row.text
+
+
+@pytest.mark.slow
+def test_big_article_5mb(nlp):
+    text = _big(5_000_000).replace("\n", " ")   # one huge paragraph: chunked internally
+    df = extract_statements([text], nlp=nlp, errors="raise")
+    assert len(df) > 10_000
+    for row in df.sample(500, random_state=0).itertuples():
+        assert text[row.start:row.end] == row.text
