@@ -492,3 +492,13 @@ def test_cli_score_default_model_csv_and_errors(tmp_path, tiny_artifact, capsys)
     assert "no readable lines" in capsys.readouterr().err
     assert cli.main(["score", str(src), "--backend", "nope", "--target", "x", "-q"]) == 2
     assert "Unknown backend" in capsys.readouterr().err
+
+
+@pytest.mark.network
+def test_hub_nli_model(monkeypatch):
+    """The hub path: a real zero-shot NLI model by id (downloads ~700 MB; run with -m network)."""
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    sm = StanceModel("MoritzLaurer/deberta-v3-base-zeroshot-v2.0", backend="nli", cache=False)
+    out = sm.predict(["We strongly support the new trade deal with Canada."], targets=["the trade deal"])
+    assert out["stance"].iloc[0] == "favor"
+    assert out.attrs["stancekit"]["fingerprint"].startswith("hub:")
