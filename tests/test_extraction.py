@@ -392,3 +392,26 @@ def test_big_article_5mb(nlp):
     assert len(df) > 10_000
     for row in df.sample(500, random_state=0).itertuples():
         assert text[row.start:row.end] == row.text
+
+
+# --- CLI ------------------------------------------------------------------------------
+def test_cli_statements_and_speakers(tmp_path, capsys, nlp):
+    import json
+
+    from stancekit.cli import main
+
+    (tmp_path / "a.txt").write_text('"We stand firm," Premier Lu Chen said. Chen added that talks would go on.\n',
+                                    encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["statements", str(tmp_path / "a.txt"), "-o", str(out), "-q"]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["speaker"] for r in rows] == ["Lu Chen", "Lu Chen"]
+    assert set(rows[0]) == set(STATEMENT_COLUMNS)
+    assert main(["statements", str(tmp_path / "a.txt"), "--format", "csv", "-o", str(tmp_path / "o.csv"),
+                 "-q"]) == 0
+    assert len(pd.read_csv(tmp_path / "o.csv")) == 2
+    capsys.readouterr()
+    assert main(["speakers", str(tmp_path / "a.txt"), "-q"]) == 0
+    printed = capsys.readouterr().out
+    assert "Lu Chen" in printed and "name: Lu Chen" in printed
+    assert main(["statements", str(tmp_path / "missing.txt"), "-q"]) == 2
