@@ -106,6 +106,15 @@ def _named_targets(encoder: nn.Module, targets: tuple[str, ...]) -> list[str]:
     return names
 
 
+def _layer_index(name: str) -> int:
+    """Block index in a module name like ``encoder.layer.3.attention...`` (-1 if none)."""
+    parts = name.split(".")
+    for a, b in zip(parts, parts[1:]):
+        if a == "layer" and b.isdigit():
+            return int(b)
+    return -1
+
+
 def _set_module(root: nn.Module, name: str, new: nn.Module) -> None:
     parent_name, _, child = name.rpartition(".")
     parent = root.get_submodule(parent_name) if parent_name else root
@@ -113,11 +122,15 @@ def _set_module(root: nn.Module, name: str, new: nn.Module) -> None:
 
 
 def add_lora(encoder: nn.Module, r: int, alpha: float, dropout: float = 0.0,
-             targets: tuple[str, ...] = LORA_TARGETS) -> list[str]:
-    """Freeze ``encoder`` and wrap its target Linear layers in :class:`LoRALinear`."""
+             targets: tuple[str, ...] = LORA_TARGETS, from_layer: int = 0) -> list[str]:
+    """Freeze ``encoder`` and wrap its target Linear layers in :class:`LoRALinear`.
+
+    Only blocks ``from_layer`` and above get adapters; the blocks below stay
+    exactly the base model (which lets training cache their outputs).
+    """
     for p in encoder.parameters():
         p.requires_grad_(False)
-    names = _named_targets(encoder, targets)
+    names = [n for n in _named_targets(encoder, targets) if _layer_index(n) >= from_layer]
     for name in names:
         _set_module(encoder, name, LoRALinear(encoder.get_submodule(name), r, alpha, dropout))
     return names
@@ -174,6 +187,43 @@ class TSCModel(nn.Module):
         return self.head(pooled)
 
 
+def bottom_forward(model: TSCModel, batch: dict, n_layers: int) -> torch.Tensor:
+    """Hidden states after the embeddings and the first ``n_layers`` blocks (no adapters there)."""
+    enc = model.encoder
+    h = enc.embeddings(input_ids=batch["input_ids"], token_type_ids=batch.get("token_type_ids"))
+    mask = _block_mask(enc, batch["attention_mask"], h)
+    for layer in enc.encoder.layer[:n_layers]:
+        h = _as_tensor(layer(h, attention_mask=mask))
+    return h
+
+
+def top_forward(model: TSCModel, hidden: torch.Tensor, attention_mask: torch.Tensor,
+                target_mask: torch.Tensor, n_layers: int) -> torch.Tensor:
+    """Logits from cached bottom hidden states: the remaining blocks, pooling and head."""
+    enc = model.encoder
+    mask = _block_mask(enc, attention_mask, hidden)
+    h = hidden
+    for layer in enc.encoder.layer[n_layers:]:
+        h = _as_tensor(layer(h, attention_mask=mask))
+    empty = target_mask.sum(1, keepdim=True) == 0
+    target_mask = torch.where(empty, attention_mask, target_mask)
+    pooled = torch.cat([_mean_pool(h, attention_mask), _mean_pool(h, target_mask)], dim=-1)
+    return model.head(pooled)
+
+
+def _as_tensor(out):
+    return out[0] if isinstance(out, (tuple, list)) else out
+
+
+def _block_mask(encoder, attention_mask: torch.Tensor, hidden: torch.Tensor):
+    """The attention mask in the form the encoder's blocks expect (version-dependent)."""
+    make = getattr(encoder, "_create_attention_masks", None)
+    if make is not None:
+        return make(attention_mask=attention_mask, encoder_attention_mask=None, embedding_output=hidden,
+                    encoder_hidden_states=None, cache=None)[0]
+    return (1.0 - attention_mask[:, None, None, :].to(hidden.dtype)) * torch.finfo(hidden.dtype).min
+
+
 def mark_text(text: str, span: tuple[int, int] | None) -> tuple[str, tuple[int, int] | None]:
     """Insert the mention markers; return the marked text and the mention's span in it."""
     if span is None:
@@ -214,13 +264,13 @@ def encode(tokenizer, texts: list[str], targets: list[str], spans: list[tuple[in
 
 
 def build_model(base_path: str, *, r: int, alpha: float, lora_dropout: float = 0.1,
-                head_size: int = 256, dropout: float = 0.1):
+                head_size: int = 256, dropout: float = 0.1, from_layer: int = 0):
     """Load the base encoder + tokenizer, add LoRA adapters and a fresh head (for training)."""
     from transformers import AutoModel, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(base_path)
     encoder = AutoModel.from_pretrained(base_path, add_pooling_layer=False)
-    add_lora(encoder, r=r, alpha=alpha, dropout=lora_dropout)
+    add_lora(encoder, r=r, alpha=alpha, dropout=lora_dropout, from_layer=from_layer)
     model = TSCModel(encoder, encoder.config.hidden_size, head_size=head_size, dropout=dropout)
     return tokenizer, model
 
@@ -320,7 +370,8 @@ def load_tsc(artifact_dir: str | Path | None = None, *, base_path: str | None = 
             base_path = default_base_path()
     try:
         tokenizer, model = build_model(base_path, r=int(config["lora_r"]), alpha=float(config["lora_alpha"]),
-                                       lora_dropout=0.0, head_size=int(config.get("head_size", 256)))
+                                       lora_dropout=0.0, head_size=int(config.get("head_size", 256)),
+                                       from_layer=int(config.get("lora_from_layer", 0)))
         state = {k: v.float() for k, v in state.items()}
         missing, unexpected = model.load_state_dict(state, strict=False)
         bad_missing = [k for k in missing if "lora_" in k or k.startswith("head.")]
