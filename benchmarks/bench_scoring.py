@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--model", default=None, help="artifact folder (default: shipped model, else a stand-in)")
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="torch.set_num_threads for both sides (default: torch's choice); on a busy machine "
+                         "1 avoids OpenMP threads spinning against other processes")
     ap.add_argument("--baseline-pairs", type=int, default=None,
                     help="time the (slow) baseline on the first N pairs only; its rate is per pair (default: all)")
     args = ap.parse_args(argv)
@@ -85,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     from stancekit.models import StanceModel
 
     hf_logging.set_verbosity_error()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     pairs = load_pairs(args.data.resolve(), args.pairs)
     frame = pd.DataFrame(pairs)
     tmp = Path(tempfile.mkdtemp(prefix="stancekit-bench-"))
