@@ -441,7 +441,8 @@ def build_tiny_artifact(path: str | Path, *, seed: int = 0) -> Path:
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + sorted(set(words) | set(letters))
     vocab += ["##" + c for c in letters]
     (base / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
-    tok = BertTokenizerFast(vocab_file=str(base / "vocab.txt"), do_lower_case=True)
+    # transformers 5 ignores vocab_file= here (every token becomes [UNK]); vocab= works in 4 and 5.
+    tok = BertTokenizerFast(vocab=str(base / "vocab.txt"), do_lower_case=True)
     tok.save_pretrained(str(base))
     torch.manual_seed(seed)
     cfg = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
