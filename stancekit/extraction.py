@@ -827,7 +827,7 @@ def _subject(tok, depth: int = 0):
     for c in tok.lefts:
         if c.pos_ == "PROPN" and c.dep_ in ("advmod", "npadvmod", "dep", "compound", "amod") and c.i == tok.i - 1:
             return c
-    if depth < 3 and tok.dep_ in ("advcl", "conj", "xcomp", "pcomp", "acl") and tok.head is not tok:
+    if depth < 3 and tok.dep_ in ("advcl", "conj", "xcomp", "pcomp", "acl") and tok.head.i != tok.i:
         if tok.head.pos_ in ("VERB", "AUX"):
             return _subject(tok.head, depth + 1)
     return None
@@ -1117,10 +1117,39 @@ class _Extractor:
                         st.via = st.via or ref.speaker
                     continue
             self._learn_gender(ref, text[s:e])
-            kind = "mixed" if any(ch in text[s:e] for ch in ALL_DQ) else kind_hint
             conf = {"name": 0.85, "outlet": 0.85, "anonymous": 0.8, "pronoun": 0.75}.get(ref.resolution, 0.7)
             via = self.via_of(t)
-            self.add(_Stmt([(s, e)], ref, kind, t.text, via, a.sent_of(s), conf, tail=tail, cue_sent=si))
+            for ps, pe in self._split_that_clauses(t, heads, s, e):
+                kind = "mixed" if any(ch in text[ps:pe] for ch in ALL_DQ) else kind_hint
+                self.add(_Stmt([(ps, pe)], ref, kind, t.text, via, a.sent_of(ps), conf, tail=tail, cue_sent=si))
+
+    def _split_that_clauses(self, t, heads, s: int, e: int) -> list[tuple[int, int]]:
+        """"said that A, but that B" -> two statements A and B (one per that-clause)."""
+        a = self.a
+        marks = []
+        for h in heads:
+            if h.dep_ != "conj" or h.head.i != t.i:
+                continue
+            m = next((g for g in h.children if g.dep_ == "mark" and g.lower_ == "that"), None)
+            if m is not None and s < a.pos(m) < e:
+                marks.append(m)
+        if not marks:
+            return [(s, e)]
+        out = []
+        cur = s
+        for m in sorted(marks, key=lambda x: x.i):
+            k = m.i - 1
+            while k > 0 and (m.doc[k].is_punct and m.doc[k].text not in ALL_DQ or m.doc[k].dep_ == "cc"
+                             or m.doc[k].is_space):
+                k -= 1
+            ps, pe = self._close_quote(*_trim(a.text, cur, a.end(m.doc[k])))
+            if pe - ps >= 3:
+                out.append((ps, pe))
+            cur = a.end(m)
+        ps, pe = self._close_quote(*_trim(a.text, cur, e))
+        if pe - ps >= 3:
+            out.append((ps, pe))
+        return out or [(s, e)]
 
     def _learn_gender(self, ref: _Ref, content: str) -> None:
         """"X said she would ..." tells X's gender (used later for "he"/"she")."""
@@ -1137,7 +1166,7 @@ class _Extractor:
         if t.tag_ == "VBG" and not any(c.dep_ == "nsubj" for c in t.children):
             h = t.head
             for _ in range(4):
-                if h is h.head and self.cue_lemma(h)[0] is None:
+                if h.i == h.head.i and self.cue_lemma(h)[0] is None:
                     break
                 if self.cue_lemma(h)[0] is not None:
                     return _subject(h)
@@ -1166,7 +1195,7 @@ class _Extractor:
         if first - 1 - sent.start < 3:
             return False
         for tok in t.doc[t.i + 1:sent.end]:
-            if tok.pos_ == "VERB" and tok.dep_ in ("ccomp", "conj") and tok.head is t:
+            if tok.pos_ == "VERB" and tok.dep_ in ("ccomp", "conj") and tok.head.i == t.i:
                 return False
         return True
 
@@ -1186,7 +1215,7 @@ class _Extractor:
                     return s, a.tstart[i - 1]
                 # ", Axios reported." / ", the ministry said." closing the sentence
                 h = tok.head
-                if tok.dep_ == "nsubj" and h is not t and h.i > tok.i and self.cue_lemma(h)[0] is not None \
+                if tok.dep_ == "nsubj" and h.i != t.i and h.i > tok.i and self.cue_lemma(h)[0] is not None \
                         and all(x.is_punct or x.is_space for x in h.doc[h.i + 1:h.sent.end]):
                     return s, a.tstart[i - 1]
             i += 1

@@ -376,12 +376,12 @@ def _big(size: int) -> str:
     return para * reps
 
 
-def test_big_article_300kb(nlp):
-    text = _big(300_000)
+def test_big_article_100kb(nlp):
+    # 100 KB (kept small for CPU time); half of it one paragraph longer than MAX_CHUNK
+    text = _big(50_000) + _big(50_000).replace("\n", " ")
     df = extract_statements([text], nlp=nlp, errors="raise")
-    assert len(df) > 1000
-    sample = df.sample(200, random_state=0)
-    for row in sample.itertuples():
+    assert len(df) > 300
+    for row in df.sample(200, random_state=0).itertuples():
         assert text[row.start:row.end] == row.text
 
 
