@@ -105,6 +105,7 @@ class _Lexicon:
     pronouns: dict
     titles: dict
     outlets: dict  # normalized alias -> canonical
+    cue_nouns: frozenset = frozenset()
 
 
 @functools.lru_cache(maxsize=1)
@@ -131,7 +132,8 @@ def _lexicon() -> _Lexicon:
         names = [n.strip() for n in row.split("|") if n.strip()]
         for n in names:
             outlets.setdefault(normalize_name(n), names[0])
-    return _Lexicon(cue, act, frozenset(_read_lines("person_nouns.txt")), pron, titles, outlets)
+    return _Lexicon(cue, act, frozenset(_read_lines("person_nouns.txt")), pron, titles, outlets,
+                    frozenset(_read_lines("cue_nouns.txt")))
 
 
 # --- spaCy ------------------------------------------------------------------
@@ -867,6 +869,7 @@ class _Extractor:
             self.note_subjects(sent)
             self.direct_quotes(si, ss, se)
             self.cue_statements(si, sent)
+            self.noun_cues(si, sent)
             self.according_to(si, sent)
         self.continuations()
         return a.stmts
@@ -1048,7 +1051,8 @@ class _Extractor:
                 continue
             heads = [c for c in t.children if c.dep_ == "ccomp"]
             heads += [c for c in t.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
-                      and any(g.dep_ == "mark" for g in c.children) and self.cue_lemma(c)[0] is None]
+                      and any(g.dep_ == "mark" and (g.lower_ == "that" or self.cue_lemma(c)[0] is None)
+                              for g in c.children)]
             if not heads:
                 # "added that ..." parsed with "that" as a preposition
                 heads = [c for c in t.rights if c.lower_ == "that" and c.dep_ in ("prep", "mark", "dobj")]
@@ -1093,8 +1097,20 @@ class _Extractor:
                     e = attr_start
                     spans = [(s, e)]
                     tail = True
+                    # "A, Gill said, and B." -> B is a second statement of the same speaker
+                    after = list(t.rights)
+                    if t.dep_ == "parataxis":   # "A, Gill said, and B" parsed as A <- said, A -> B
+                        after += [c for c in t.head.rights if c.i > t.i]
+                    for c in after:
+                        if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and self.cue_lemma(c)[0] is None \
+                                and any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children):
+                            cs = a.pos(c.left_edge)
+                            ce = a.end(t.doc[sent.end - 1])
+                            spans.append(self._cut_tail(t, cs, ce))
+                            break
             if not spans:
                 continue
+            extra = [self._close_quote(*_trim(text, *sp)) for sp in spans[1:]]
             s, e = self._close_quote(*_trim(text, *spans[0]))
             if e - s < 3 or not re.search(r"\w", text[s:e]):
                 continue
@@ -1119,9 +1135,37 @@ class _Extractor:
             self._learn_gender(ref, text[s:e])
             conf = {"name": 0.85, "outlet": 0.85, "anonymous": 0.8, "pronoun": 0.75}.get(ref.resolution, 0.7)
             via = self.via_of(t)
-            for ps, pe in self._split_that_clauses(t, heads, s, e):
+            parts = self._split_that_clauses(t, heads, s, e) + [sp for sp in extra if sp[1] - sp[0] >= 3]
+            for ps, pe in parts:
                 kind = "mixed" if any(ch in text[ps:pe] for ch in ALL_DQ) else kind_hint
                 self.add(_Stmt([(ps, pe)], ref, kind, t.text, via, a.sent_of(ps), conf, tail=tail, cue_sent=si))
+
+    def noun_cues(self, si: int, sent) -> None:
+        """"X's claim that ...", "the warning by X that ..." -> X's statement."""
+        a = self.a
+        for t in sent:
+            if t.pos_ != "NOUN" or t.lower_ not in self.lex.cue_nouns or a.in_quote_content(a.pos(t)):
+                continue
+            clause = next((c for c in t.rights if c.dep_ in ("acl", "ccomp", "relcl", "appos")
+                           and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+            if clause is None:
+                continue
+            owner = next((c for c in t.lefts if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")), None)
+            if owner is None:
+                by = next((c for c in t.rights if c.dep_ == "prep" and c.lower_ == "by"), None)
+                owner = next((g for g in by.children if g.dep_ == "pobj"), None) if by is not None else None
+            if owner is None:
+                continue
+            ref = a.resolve(owner)
+            if ref is None:
+                continue
+            s, e = self._close_quote(*_trim(a.text, a.pos(clause.left_edge), a.end(clause.right_edge)))
+            s, e = self._cut_tail(t, s, e)
+            s, e = _trim(a.text, s, e)
+            if e - s < 3:
+                continue
+            kind = "mixed" if any(ch in a.text[s:e] for ch in ALL_DQ) else "indirect"
+            self.add(_Stmt([(s, e)], ref, kind, t.text, None, a.sent_of(s), 0.7, cue_sent=si))
 
     def _split_that_clauses(self, t, heads, s: int, e: int) -> list[tuple[int, int]]:
         """"said that A, but that B" -> two statements A and B (one per that-clause)."""
