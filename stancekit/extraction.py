@@ -652,6 +652,13 @@ class _Article:
                 ent = e
                 break
         known_word = tok.pos_ == "PROPN" and tok.lower_ in self.token_index
+        if ent is None and not known_word and tok.pos_ == "PROPN" and not tok.ent_type_ \
+                and tok.doc[tok.i - 1].pos_ == "PROPN" and tok.doc[tok.i - 1].dep_ == "compound" \
+                and tok.text[:1].isupper() and not tok.text.isupper():
+            # "Mayor Ana Ruiz" missed by NER: a multi-word proper name with no entity type
+            known_word = unseen_name = True
+        else:
+            unseen_name = False
         if ent is not None or known_word or (tok.pos_ == "PROPN" and self.registry.lookup(tok.text)):
             if ent is not None:
                 es = max(ent.start, span.start)
@@ -662,7 +669,9 @@ class _Article:
                 name_span = tok.doc[tok.i:tok.i + 1]
                 k = tok.i - 1
                 while k >= span.start and tok.doc[k].pos_ == "PROPN" and tok.doc[k].dep_ in ("compound", "flat") \
-                        and tok.doc[k].lower_ in self.token_index:
+                        and (tok.doc[k].lower_ in self.token_index
+                             or unseen_name and tok.doc[k].lower_ not in lex.person_nouns
+                             and tok.doc[k].lower_ not in lex.titles):
                     k -= 1
                 name_span = tok.doc[k + 1:tok.i + 1]
             name = name_span.text.replace("'s", "").strip()
@@ -1176,8 +1185,10 @@ class _Extractor:
         """"said that A, but that B" -> two statements A and B (one per that-clause)."""
         a = self.a
         marks = []
-        for h in heads:
-            if h.dep_ != "conj" or h.head.i != t.i:
+        head_ids = {h.i for h in heads} | {t.i}
+        cands = [c for h in heads for c in h.children if c.dep_ == "conj"] + list(heads)
+        for h in cands:
+            if h.dep_ != "conj" or h.head.i not in head_ids:
                 continue
             m = next((g for g in h.children if g.dep_ == "mark" and g.lower_ == "that"), None)
             if m is not None and s < a.pos(m) < e:
@@ -1325,6 +1336,14 @@ class _Extractor:
             if e - s < 3:
                 continue
             kind = "mixed" if any(ch in text[s:e] for ch in ALL_DQ) else "indirect"
+            q = a.quote_at(s)
+            if q is not None and q.open == s and q.closed and q.end == e:
+                # '"...," according to X.' is a direct quote of X
+                s, e = _trim(text, q.cs, q.ce)
+                e = q.ce if text[q.cs:q.ce].rstrip().endswith((",", ".", "!", "?")) else e
+                while e > s and text[e - 1].isspace():
+                    e -= 1
+                kind = "direct"
             cue = "according to" if low == "according" else "per"
             conf = 0.8 if ref.resolution in ("name", "outlet") else 0.65
             self.add(_Stmt([(s, e)], ref, kind, cue, None, a.sent_of(s), conf, tail=phrase_s - ss >= 3))

@@ -92,6 +92,17 @@ CASES = [
      'she expects Norway to "stand firm" in the talks', "mixed"),
     ('Chancellor Klaus Weber said the proposal was "dead on arrival."', "Klaus Weber",
      'the proposal was "dead on arrival."', "mixed"),
+    # a quote attributed with "according to"; a name the NER misses
+    ('"The border will stay open for trade," according to Mayor Ana Ruiz.', "Ana Ruiz",
+     "The border will stay open for trade,", "direct"),
+    # "that A, but that B" -> two statements; parenthetical attribution with a second clause
+    ("Envoy Omar Haddad said that the talks had stalled, but that a deal was close.", "Omar Haddad",
+     "a deal was close", "indirect"),
+    ("Wages rose sharply, Kate Moss said, and prices will follow.", "Kate Moss",
+     "prices will follow", "indirect"),
+    # "X's claim that ..."
+    ("Critics rejected Senator Dan Hope's claim that the fund was solvent.", "Dan Hope",
+     "the fund was solvent", "indirect"),
     # participle after a told-clause keeps the speaker
     ("Premier Jo Hart told reporters that the province would sue, saying she had no other choice.",
      "Jo Hart", "she had no other choice", "indirect"),
