@@ -30,7 +30,7 @@ import functools
 import logging
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -225,7 +225,6 @@ def load_nlp(model: str = DEFAULT_MODEL):
     """
     try:
         import spacy
-        from spacy.language import Language
     except ImportError as exc:  # pragma: no cover
         raise ImportError("stancekit extraction needs spaCy: pip install spacy") from exc
     try:

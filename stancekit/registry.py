@@ -28,7 +28,7 @@ import csv
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -62,17 +62,6 @@ def normalize_name(text: str) -> str:
     if text.endswith("'s"):
         text = text[:-2]
     return text.strip(" ,.")
-
-
-def _singular(word: str) -> str:
-    w = word.lower()
-    if w.endswith("ies") and len(w) > 4:
-        return w[:-3] + "y"
-    if w.endswith("ses") or w.endswith("xes"):
-        return w[:-2]
-    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
-        return w[:-1]
-    return w
 
 
 @dataclass(frozen=True)
