@@ -1,8 +1,8 @@
 """Scoring throughput: stancekit's engine vs a naive per-pair Hugging Face pipeline.
 
-Builds ``--pairs`` (default 2,000) (statement, target) pairs from the NewsMTSC
-dev files (``dev_mt.jsonl`` + ``dev_rw.jsonl``, 785 sentences, repeated as
-needed; read in place from ``--data``, never copied) and scores them:
+Builds ``--pairs`` (default 2,000) distinct (statement, target) pairs from the
+NewsMTSC files (``dev_mt.jsonl`` + ``dev_rw.jsonl``, then ``train.jsonl``; read
+in place from ``--data``, never copied) and scores them:
 
 1. stancekit: ``StanceModel`` with the default model, cache off, length-sorted
    batches of ``--batch-size``;
@@ -39,17 +39,31 @@ sys.path.insert(0, str(REPO))
 
 
 def load_pairs(data: Path, n: int) -> list[dict]:
-    rows = []
-    for name in ("dev_mt.jsonl", "dev_rw.jsonl"):
+    """``n`` distinct (sentence, mention) pairs: the dev files first, then train.
+
+    Distinct, so that the engine's within-call de-duplication of repeated
+    pairs cannot inflate its rate.
+    """
+    rows, seen = [], set()
+    for name in ("dev_mt.jsonl", "dev_rw.jsonl", "train.jsonl"):
+        if len(rows) >= n:
+            break
         with open(data / name, encoding="utf-8") as fh:
             for line in fh:
-                if line.strip():
-                    r = json.loads(line)
-                    rows.append({"text": r["sentence"], "target": r["mention"],
-                                 "target_start": int(r["from"]), "target_end": int(r["to"])})
-    if not rows:
-        raise SystemExit(f"no NewsMTSC dev rows under {data}")
-    return [rows[i % len(rows)] for i in range(n)]
+                if not line.strip():
+                    continue
+                r = json.loads(line)
+                key = (r["sentence"], r["mention"], int(r["from"]), int(r["to"]))
+                if key in seen:
+                    continue
+                seen.add(key)
+                rows.append({"text": r["sentence"], "target": r["mention"],
+                             "target_start": int(r["from"]), "target_end": int(r["to"])})
+                if len(rows) >= n:
+                    break
+    if len(rows) < n:
+        raise SystemExit(f"only {len(rows)} distinct NewsMTSC pairs under {data}; asked for {n}")
+    return rows
 
 
 def stand_in_artifact(tmp: Path) -> Path:

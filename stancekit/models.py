@@ -854,6 +854,16 @@ class StanceModel:
                 miss.append(i)
             else:
                 probs[i], trunc[i] = h[:3], h[3]
+        # The same (text, target, span) twice in one call (group-reference rows,
+        # syndicated copy) is scored once and copied.
+        first: dict[str, int] = {}
+        dups = []
+        for i in miss:
+            if keys[i] in first:
+                dups.append(i)
+            else:
+                first[keys[i]] = i
+        miss = [i for i in miss if first[keys[i]] == i]
         if miss:
             uniq = list(dict.fromkeys(texts[i] for i in miss))
             offs = dict(zip(uniq, b.offsets(uniq)))
@@ -882,6 +892,8 @@ class StanceModel:
                     probs[idx] = p
                     self._cache_call("put_many", [(keys[i], probs[i], trunc[i]) for i in idx])
                     bar.update(1)
+        for i in dups:
+            probs[i], trunc[i] = probs[first[keys[i]]], trunc[first[keys[i]]]
         return probs, trunc
 
     # -- public --

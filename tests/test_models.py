@@ -502,3 +502,16 @@ def test_hub_nli_model(monkeypatch):
     out = sm.predict(["We strongly support the new trade deal with Canada."], targets=["the trade deal"])
     assert out["stance"].iloc[0] == "favor"
     assert out.attrs["stancekit"]["fingerprint"].startswith("hub:")
+
+
+def test_repeated_pairs_in_one_call_are_scored_once(tiny_tsc):
+    sm = StanceModel(tiny_tsc, cache=False, batch_size=1)  # one forward call per scored pair
+    calls = count_calls(sm)
+    texts = ["Canada rejected the US tariffs.", "Beijing welcomed the deal with Canada."]
+    once = sm.predict(texts, targets=["Canada"])
+    n_unique = calls[0]
+    twice = sm.predict(texts * 3, targets=["Canada"])
+    assert n_unique == 2
+    assert calls[0] == 2 * n_unique  # the 4 repeats were copied, not re-scored
+    np.testing.assert_allclose(twice[["p_favor", "p_none", "p_against"]].to_numpy(),
+                               np.tile(once[["p_favor", "p_none", "p_against"]].to_numpy(), (3, 1)), atol=1e-6)
