@@ -263,13 +263,35 @@ def encode(tokenizer, texts: list[str], targets: list[str], spans: list[tuple[in
     return dict(enc)
 
 
+class _quiet_transformers:
+    """Silence transformers' load report and progress bar for one call, then restore them."""
+
+    def __enter__(self):
+        from transformers.utils import logging as hf_logging
+
+        self._hf = hf_logging
+        self._level = hf_logging.get_verbosity()
+        self._bars = hf_logging.is_progress_bar_enabled()
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        return self
+
+    def __exit__(self, *exc):
+        self._hf.set_verbosity(self._level)
+        if self._bars:
+            self._hf.enable_progress_bar()
+
+
 def build_model(base_path: str, *, r: int, alpha: float, lora_dropout: float = 0.1,
                 head_size: int = 256, dropout: float = 0.1, from_layer: int = 0):
     """Load the base encoder + tokenizer, add LoRA adapters and a fresh head (for training)."""
     from transformers import AutoModel, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(base_path)
-    encoder = AutoModel.from_pretrained(base_path, add_pooling_layer=False)
+    with _quiet_transformers():
+        # The checkpoint's pooler is not used (we mean-pool), so transformers would
+        # print a load report about "unexpected" pooler weights and a progress bar.
+        encoder = AutoModel.from_pretrained(base_path, add_pooling_layer=False)
     add_lora(encoder, r=r, alpha=alpha, dropout=lora_dropout, from_layer=from_layer)
     model = TSCModel(encoder, encoder.config.hidden_size, head_size=head_size, dropout=dropout)
     return tokenizer, model

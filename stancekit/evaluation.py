@@ -35,7 +35,8 @@ from .schema import STATEMENT_JSONL_REQUIRED, check_frame
 
 log = logging.getLogger(__name__)
 
-__all__ = ["read_gold", "evaluate_statements", "statement_errors", "normalize_speaker"]
+__all__ = ["read_gold", "evaluate_statements", "statement_errors", "normalize_speaker", "match_stance",
+           "evaluate_stance"]
 
 #: Columns of the frame returned by :func:`evaluate_statements` (after the key column).
 SCORE_TABLE_COLUMNS = [
@@ -95,7 +96,8 @@ def read_gold(path: str | os.PathLike) -> pd.DataFrame:
     """
     path = Path(path)
     if path.is_dir():
-        files = sorted(path.glob("*.jsonl"))
+        # Stance labels (`*.stance.jsonl`) sit beside the statement gold; they are not statements.
+        files = sorted(p for p in path.glob("*.jsonl") if not p.name.endswith(".stance.jsonl"))
         if not files:
             raise FileNotFoundError(f"No .jsonl gold files in folder {str(path)!r}.")
     elif path.is_file():
@@ -512,3 +514,123 @@ def statement_errors(
     for col in ("gold_start", "gold_end", "pred_start", "pred_end", "overlap"):
         out[col] = out[col].astype("Int64")
     return out
+
+
+# --------------------------------------------------------------------------
+# Stance against hand labels
+# --------------------------------------------------------------------------
+
+_SID = re.compile(r"^(?P<article>.+?):(?P<start>\d+)-(?P<end>\d+)(?:[@:].*)?$")
+
+#: Columns of the frame returned by :func:`match_stance`.
+STANCE_MATCH_COLUMNS = ["article", "target", "start", "end", "gold_stance", "pred_stance", "speaker", "text",
+                        "tone", "intensity"]
+
+
+def _stance_gold_spans(gold: pd.DataFrame) -> pd.DataFrame:
+    """Gold stance rows with article/start/end (parsed from ``statement_id`` when absent), one per span+target."""
+    check_frame(gold, ["target", "stance"], name="gold")
+    g = gold.copy()
+    if not {"article", "start", "end"} <= set(g.columns):
+        check_frame(g, ["statement_id"], name="gold")
+        parsed = g["statement_id"].astype(str).str.extract(_SID)
+        if parsed["start"].isna().any():
+            bad = g.loc[parsed["start"].isna(), "statement_id"].iloc[0]
+            raise ValueError(f"gold statement_id {bad!r} is not of the form 'article:start-end'.")
+        g["article"], g["start"], g["end"] = parsed["article"], parsed["start"].astype(int), parsed["end"].astype(int)
+    # Group-reference rows repeat one span for each member: the stance is the span's.
+    return g.drop_duplicates(["article", "start", "end", "target"]).reset_index(drop=True)
+
+
+def match_stance(scores: pd.DataFrame, gold: pd.DataFrame, *, min_overlap: float = 0.5) -> pd.DataFrame:
+    """Pair hand stance labels with the model's stance for the same statement and target.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Scored statements (``article, start, end, target, stance``), as from
+        :meth:`stancekit.models.StanceModel.predict` on extracted statements.
+    gold : pandas.DataFrame
+        Hand labels with ``target`` and ``stance`` and either ``article, start,
+        end`` or a ``statement_id`` of the form ``article:start-end``.
+    min_overlap : float, default 0.5
+        Spans match when they overlap by at least this share of the shorter one
+        (one-to-one, largest overlap first, within article and target).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per gold (span, target), with the matched ``pred_stance`` (NA
+        when the statement was not extracted), columns ``STANCE_MATCH_COLUMNS``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"article": ["a"], "start": [0], "end": [10], "target": ["US"], "stance": ["against"]})
+    >>> g = pd.DataFrame({"statement_id": ["a:0-9"], "target": ["US"], "stance": ["against"]})
+    >>> match_stance(s, g)[["gold_stance", "pred_stance"]].values.tolist()
+    [['against', 'against']]
+    """
+    min_overlap = _check_min_overlap(min_overlap)
+    check_frame(scores, ["article", "start", "end", "target", "stance"], name="scores")
+    g = _stance_gold_spans(gold)
+    p = scores.reset_index(drop=True)
+    rows = []
+    for target, gt in g.groupby("target", sort=True):
+        pt = p[p["target"] == target]
+        hit = {gi: pi for pi, gi, _ in _greedy(pt, gt, min_overlap, speakers=False)}
+        for gi, gr in gt.iterrows():
+            pr = p.loc[hit[gi]] if gi in hit else None
+            rows.append({
+                "article": gr["article"], "target": target, "start": int(gr["start"]), "end": int(gr["end"]),
+                "gold_stance": gr["stance"],
+                "pred_stance": pr["stance"] if pr is not None else pd.NA,
+                "speaker": pr["speaker"] if pr is not None and "speaker" in p.columns else gr.get("speaker", pd.NA),
+                "text": (gr["text"] if "text" in g.columns
+                         else pr["text"] if pr is not None and "text" in p.columns else pd.NA),
+                "tone": float(pr["tone"]) if pr is not None and "tone" in p.columns else float("nan"),
+                "intensity": float(pr["intensity"]) if pr is not None and "intensity" in p.columns else float("nan"),
+            })
+    out = pd.DataFrame(rows, columns=STANCE_MATCH_COLUMNS)
+    return out.sort_values(["target", "article", "start", "end"], kind="stable").reset_index(drop=True)
+
+
+def evaluate_stance(scores: pd.DataFrame, gold: pd.DataFrame, *, min_overlap: float = 0.5) -> pd.DataFrame:
+    """Agreement of the model's stance with hand labels, per target and overall.
+
+    Only gold statements that were extracted (matched by span) are compared;
+    ``coverage`` says what share that is. Macro-F1 averages over the labels
+    present in the gold or the predictions of that row.
+
+    Parameters
+    ----------
+    scores, gold, min_overlap
+        As for :func:`match_stance`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``target, n_gold, n_matched, coverage, accuracy, macro_f1``
+        and one ``n_<label>_gold`` / ``n_<label>_pred`` pair per label; a last
+        row ``target="all"``.
+    """
+    m = match_stance(scores, gold, min_overlap=min_overlap)
+    labels = ["against", "none", "favor"]
+    out = []
+    for target, d in [*m.groupby("target", sort=True), ("all", m)]:
+        md = d[d["pred_stance"].notna()]
+        y, yhat = md["gold_stance"].astype(str).to_numpy(), md["pred_stance"].astype(str).to_numpy()
+        present = sorted(set(y) | set(yhat))
+        f1s = []
+        for lab in present:
+            tp = np.sum((y == lab) & (yhat == lab))
+            denom = np.sum(y == lab) + np.sum(yhat == lab)
+            f1s.append(2 * tp / denom if denom else 0.0)
+        row = {"target": target, "n_gold": len(d), "n_matched": len(md), "coverage": _ratio(len(md), len(d)),
+               "accuracy": float(np.mean(y == yhat)) if len(md) else float("nan"),
+               "macro_f1": float(np.mean(f1s)) if f1s else float("nan")}
+        for lab in labels:
+            row[f"n_{lab}_gold"] = int(np.sum(y == lab))
+            row[f"n_{lab}_pred"] = int(np.sum(yhat == lab))
+        out.append(row)
+    return pd.DataFrame(out)

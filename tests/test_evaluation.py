@@ -17,7 +17,7 @@ from stancekit.schema import STATEMENT_JSONL_REQUIRED
 DATA = Path(__file__).parent / "data"
 GOLD_DIR = DATA / "gold"
 REPO = Path(__file__).parent.parent
-GOLD_FILES = sorted(GOLD_DIR.glob("*.jsonl"))
+GOLD_FILES = sorted(p for p in GOLD_DIR.glob("*.jsonl") if not p.name.endswith(".stance.jsonl"))
 KINDS = {"direct", "indirect", "mixed", "continuation"}
 
 
@@ -436,3 +436,52 @@ def test_extractor_against_gold():
     # (F1 0.83, span F1 0.90), to catch regressions.
     assert overall["f1"] >= 0.75
     assert overall["span_f1"] >= 0.85
+
+
+# --- stance agreement with hand labels -------------------------------------------
+
+from stancekit.evaluation import evaluate_stance, match_stance  # noqa: E402
+
+
+def _stance_frames():
+    scores = pd.DataFrame({
+        "article": ["a", "a", "a", "a"],
+        "start": [0, 0, 20, 20], "end": [10, 10, 30, 30],
+        "target": ["US", "China", "US", "China"],
+        "stance": ["against", "none", "favor", "favor"],
+        "speaker": ["X", "X", "Y", "Y"], "tone": [-0.8, 0.0, 0.5, 0.6], "intensity": [0.9, 0.1, 0.6, 0.7],
+    })
+    gold = pd.DataFrame({
+        "statement_id": ["a:0-9", "a:0-9", "a:21-30@Y", "a:21-30:Z", "a:40-50"],
+        "target": ["US", "China", "US", "US", "US"],
+        "stance": ["against", "favor", "none", "none", "against"],
+    })
+    return scores, gold
+
+
+def test_match_stance_pairs_spans_per_target_and_marks_misses():
+    scores, gold = _stance_frames()
+    m = match_stance(scores, gold)
+    # "a:21-30@Y" and "a:21-30:Z" are one span (a group reference): counted once.
+    assert len(m) == 4
+    us = m[m["target"] == "US"].set_index("start")
+    assert us.loc[0, "pred_stance"] == "against" and us.loc[21, "pred_stance"] == "favor"
+    assert pd.isna(us.loc[40, "pred_stance"])
+
+
+def test_evaluate_stance_known_values():
+    scores, gold = _stance_frames()
+    ev = evaluate_stance(scores, gold).set_index("target")
+    assert ev.loc["US", "n_gold"] == 3 and ev.loc["US", "n_matched"] == 2
+    assert ev.loc["US", "coverage"] == pytest.approx(2 / 3)
+    assert ev.loc["US", "accuracy"] == pytest.approx(0.5)
+    # US labels present: against (F1 1), none (0), favor (0) -> 1/3.
+    assert ev.loc["US", "macro_f1"] == pytest.approx(1 / 3)
+    assert ev.loc["China", "accuracy"] == 0.0
+    assert ev.loc["all", "n_matched"] == 3
+
+
+def test_evaluate_stance_rejects_unparseable_ids():
+    scores, _ = _stance_frames()
+    with pytest.raises(ValueError, match="article:start-end"):
+        evaluate_stance(scores, pd.DataFrame({"statement_id": ["nope"], "target": ["US"], "stance": ["none"]}))
