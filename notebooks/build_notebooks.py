@@ -135,10 +135,34 @@ some provincial leaders in Canada expressed their outrage far more bluntly and d
 statements themselves, the premiers' statements about the United States should be more **intense**
 (further from neutral) and more negative in tone than Carney's."""),
     new_code_cell("""pair = dict(a="Canadian premiers", b="Canadian prime minister", target="the United States", seed=0)
-pd.concat([compare(res.scores, value="intensity", **pair).assign(value="intensity"),
-           compare(res.scores, value="tone", **pair).assign(value="tone")], ignore_index=True)"""),
+by_intensity = compare(res.scores, value="intensity", **pair)
+by_tone = compare(res.scores, value="tone", **pair)
+for name, c in [("intensity", by_intensity), ("tone", by_tone)]:
+    r = c.iloc[0]
+    print(f"{name:9s}: premiers {r[name + '_a']:+.2f} vs Carney {r[name + '_b']:+.2f}, "
+          f"difference {r['diff']:+.2f}, permutation p = {r['p_value']:.2f} "
+          f"({r['n_speakers_a']} vs {r['n_speakers_b']} speakers, {r['permutation']})")
+by_intensity"""),
     new_code_cell("""us[us["group"].isin(["Canadian premiers", "Canadian prime minister"])].sort_values("group")[
     ["group", "speaker", "stance", "tone", "intensity", "text"]]"""),
+    new_markdown_cell("""## Does the model agree with a careful human reading?
+
+Every gold statement of the seed was labelled by hand toward both targets (favor / against / none, with a
+rationale: `tests/data/gold/*.stance.jsonl`, guidelines in `STANCE_GUIDELINES.md`), without looking at the
+model. Below: agreement per target, and where the model and the human reading part ways."""),
+    new_code_cell("""from stancekit.evaluation import evaluate_stance, match_stance
+gold_stance = pd.read_json(ROOT / "tests" / "data" / "gold" /
+                           "global-times-2026-01-30-us-canada-sovereignty.stance.jsonl", lines=True)
+evaluate_stance(res.scores, gold_stance)[["target", "n_gold", "n_matched", "accuracy", "macro_f1"]]"""),
+    new_code_cell("""pairs = match_stance(res.scores, gold_stance)
+pd.crosstab([pairs["target"], pairs["gold_stance"]], pairs["pred_stance"].fillna("(not extracted)"),
+            rownames=["target", "hand label"], colnames=["model"])"""),
+    new_code_cell("""# Group picture: share of statements labelled "against" the United States, by hand and by the model.
+us_pairs = pairs[pairs["target"] == "the United States"].merge(
+    res.statements[["start", "end", "group"]].drop_duplicates(["start", "end"]), on=["start", "end"], how="left")
+(us_pairs.assign(hand_against=us_pairs["gold_stance"].eq("against"),
+                 model_against=us_pairs["pred_stance"].eq("against"))
+    .groupby("group")[["hand_against", "model_against"]].mean().round(2))"""),
     new_markdown_cell("""## What one article can and cannot support
 
 * **Can:** describe how *this report* renders each speaker: which statements it attributes to whom, and how a
