@@ -1,0 +1,475 @@
+"""The discourse model of one article: speakers, mentions and their resolution.
+
+One job: keep what is known while reading an article (tokens and sentences
+mapped to original offsets, quotes, persons met so far, learned abbreviations,
+pronoun salience) and resolve a subject token to a speaker reference through
+names, surnames, titles, gender-aware pronouns, role nouns, group references,
+anonymous descriptions and outlets. The rules that find statements live in
+``_rules``.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from ._lexicon import _Lexicon
+from ._quotes import _Quote, scan_quotes
+
+_TRAIL = " \t\r\n,.;:\u00a0"
+
+
+# --- article model ----------------------------------------------------------
+@dataclass
+class _Ref:
+    speaker: str
+    mention: str | None
+    mstart: int | None
+    mend: int | None
+    resolution: str
+    group: str | None = None
+    role: str | None = None
+    country: str | None = None
+    outlet: bool = False
+    members: list = field(default_factory=list)   # list of _Ref for group references
+
+
+@dataclass
+class _Stmt:
+    spans: list
+    ref: _Ref
+    kind: str
+    cue: str | None
+    via: str | None
+    sent: int
+    conf: float
+    tail: bool = False      # attribution after the content ("..., X said")
+    cue_sent: int = -1      # sentence of the cue word
+
+
+@dataclass
+class _Person:
+    name: str
+    role: str | None = None
+    gender: str | None = None
+    group: str | None = None
+    country: str | None = None
+    outlet: bool = False
+    descs: list = field(default_factory=list)   # every title/appositive seen
+
+
+class _Article:
+    """Everything known while reading one article."""
+
+    def __init__(self, article: str, text: str, docs: list, registry, lex: _Lexicon, *,
+                 quotes: list | None = None):
+        self.article = article
+        self.text = text
+        self.registry = registry
+        self.lex = lex
+        self.tokens: list = []
+        self.tstart: list[int] = []
+        self.offset: dict[int, int] = {}
+        self.sents: list = []        # (start, end, span, offset, para_id)
+        self.sent_starts: list[int] = []
+        for para_id, (off, doc) in enumerate(docs):
+            for t in doc:
+                self.tokens.append(t)
+                self.tstart.append(off + t.idx)
+            for s in doc.sents:
+                if not s.text.strip():
+                    continue
+                self.sents.append((off + s.start_char, off + s.end_char, s, off, para_id))
+                self.sent_starts.append(off + s.start_char)
+            self.offset[id(doc)] = off
+        self.quotes = scan_quotes(text) if quotes is None else quotes
+        self.qstarts = [q.open for q in self.quotes]
+        self.persons: dict[str, _Person] = {}
+        self.token_index: dict[str, str] = {}   # name word -> canonical person
+        self.aliases: dict[str, str] = {}       # learned abbreviations "FT" -> "Financial Times"
+        self.salience: list = []                # (pos, canonical)
+        self.anon_names: dict[str, str] = {}    # first spelling of each anonymous description
+        self.stmts: list[_Stmt] = []
+        self.stmt_keys: set = set()
+        self.used_cues: set[int] = set()
+        self._learn_abbreviations()
+
+    # positions
+    def pos(self, tok) -> int:
+        return self.offset[id(tok.doc)] + tok.idx
+
+    def end(self, tok) -> int:
+        return self.pos(tok) + len(tok.text)
+
+    def sent_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.sent_starts, pos) - 1)
+
+    def quote_at(self, pos: int) -> _Quote | None:
+        i = bisect.bisect_right(self.qstarts, pos) - 1
+        if i >= 0 and self.quotes[i].open <= pos < self.quotes[i].end:
+            return self.quotes[i]
+        return None
+
+    def in_quote_content(self, pos: int) -> bool:
+        q = self.quote_at(pos)
+        return q is not None and q.cs <= pos < q.ce
+
+    def _learn_abbreviations(self) -> None:
+        from .registry import normalize_name
+
+        for m in re.finditer(r"((?:[A-Z][\w&'.-]*\s){1,6})\(([A-Z]{2,6})\)", self.text):
+            long = m.group(1).strip()
+            words = long.split()
+            abbr = m.group(2)
+            initials = "".join(w[0] for w in words if w[0].isupper())
+            if initials.endswith(abbr) or abbr == initials[-len(abbr):]:
+                long = " ".join(words[-len(abbr):]) if len(words) > len(abbr) else long
+            self.aliases[normalize_name(abbr)] = long
+
+    # --- outlets ----------------------------------------------------------
+    def outlet_name(self, phrase: str) -> str | None:
+        from .registry import normalize_name
+
+        key = normalize_name(phrase)
+        if not key:
+            return None
+        if key in self.aliases:
+            key = normalize_name(self.aliases[key])
+        sp = self.registry.lookup(key)
+        if sp is not None and sp.is_outlet:
+            return sp.name
+        return self.lex.outlets.get(key)
+
+    def outlet_ref(self, name: str, mention: str | None, ms: int | None, me: int | None) -> _Ref:
+        sp = self.registry.lookup(name)
+        return _Ref(name, mention, ms, me, "outlet", group="media",
+                    role=sp.role if sp is not None else None,
+                    country=sp.country if sp is not None else None, outlet=True)
+
+    # --- persons ----------------------------------------------------------
+    def person_ref(self, name: str, mention: str, ms: int, me: int, *, role: str | None,
+                   gender: str | None, resolution: str = "name") -> _Ref:
+        from .registry import normalize_name
+
+        words = name.split()
+        titles = self.lex.titles
+        while len(words) > 1 and words[0].lower() in titles:
+            gender = gender or titles[words[0].lower()]
+            words = words[1:]
+        name = " ".join(words)
+        canonical = None
+        sp = self.registry.lookup(name)
+        if sp is not None:
+            canonical = sp.name
+        elif len(words) == 1:
+            key = normalize_name(words[0])
+            if key in self.token_index:
+                canonical = self.token_index[key]
+            else:
+                cands = self.registry.lookup_token(words[0])
+                if len(cands) == 1:
+                    sp = cands[0]
+                    canonical = sp.name
+        else:
+            # "Mark Carney" seen earlier as "Carney"? keep the fullest name
+            canonical = name
+        if canonical is None:
+            canonical = name
+        if sp is None:
+            sp = self.registry.lookup(canonical)
+        person = self.persons.get(canonical)
+        if person is None:
+            person = _Person(canonical)
+            if sp is not None:
+                person.role, person.group, person.country = sp.role, sp.group, sp.country
+                person.gender = _norm_gender(sp.gender)
+            self.persons[canonical] = person
+        if role and not person.role:
+            person.role = role
+        if role:
+            person.descs.append(role)
+        if gender and not person.gender:
+            person.gender = gender
+        for w in canonical.split():
+            if w[:1].isupper() and w.lower() not in titles:
+                self.token_index[normalize_name(w)] = canonical
+        return _Ref(canonical, mention, ms, me, resolution, group=person.group or "unregistered",
+                    role=person.role, country=person.country)
+
+    def ref_for(self, canonical: str, mention, ms, me, resolution) -> _Ref:
+        p = self.persons.get(canonical)
+        if p is None:
+            return _Ref(canonical, mention, ms, me, resolution, group="unregistered")
+        if p.outlet:
+            return _Ref(canonical, mention, ms, me, resolution, group="media", role=p.role,
+                        country=p.country, outlet=True)
+        return _Ref(canonical, mention, ms, me, resolution, group=p.group or "unregistered",
+                    role=p.role, country=p.country)
+
+    def add_salience(self, pos: int, ref: _Ref) -> None:
+        if ref.members:
+            return
+        self.salience.append((pos, ref.speaker))
+
+    # --- speaker resolution -------------------------------------------------
+    def resolve(self, tok) -> _Ref | None:
+        """Resolve a subject (or ``according to`` object) token to a speaker.
+
+        Coordinated subjects ("Smith and Eby said") give a group of their conjuncts;
+        relative pronouns ("a report, which said") resolve through their head noun; a
+        role noun with a named appositive ("Canada's ambassador, Kirsten Hillier,")
+        resolves to the name.
+        """
+        if tok.lower_ in ("which", "who", "that") and tok.head.dep_ == "relcl":
+            tok = tok.head.head
+        conjs = [c for c in tok.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
+        if conjs:
+            refs = [self._resolve_one(x) for x in [tok] + conjs]
+            refs = [r for r in refs if r is not None and not r.members]
+            if len(refs) > 1:
+                ms = min(r.mstart for r in refs if r.mstart is not None)
+                me = max(r.mend for r in refs if r.mend is not None)
+                ref = _Ref(" and ".join(r.speaker for r in refs), self.text[ms:me], ms, me, "group")
+                ref.members = refs
+                return ref
+        for c in tok.rights:
+            if c.dep_ == "appos" and c.ent_type_ == "PERSON" and tok.pos_ == "NOUN":
+                ref = self._resolve_one(c)
+                if ref is not None:
+                    desc = self.text[self.pos(tok.left_edge):self.end(tok)]
+                    p = self.persons.get(ref.speaker)
+                    if p is not None:
+                        p.descs.append(desc)
+                        if not p.role:
+                            p.role = ref.role = desc
+                    return ref
+        return self._resolve_one(tok)
+
+    def _resolve_one(self, tok) -> _Ref | None:
+        lex = self.lex
+        low = tok.lower_
+        if low in lex.pronouns and tok.pos_ == "PRON":
+            return self.resolve_pronoun(tok)
+        if tok.pos_ == "PRON" or tok.pos_ in ("DET", "NUM", "ADV", "ADJ") and tok.dep_ != "amod":
+            return None
+        # noun phrase of the mention: left modifiers and the head
+        left = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "det", "nmod", "poss", "nummod",
+                                                    "quantmod", "predet", "punct", "case")]
+        start_tok = min([tok] + [c.left_edge for c in left], key=lambda t: t.i)
+        right_flat = [c for c in tok.rights if c.dep_ in ("flat", "compound")]
+        end_tok = max([tok] + [c.right_edge for c in right_flat], key=lambda t: t.i)
+        span = tok.doc[start_tok.i:end_tok.i + 1]
+        # a dateline ("EDMONTON — Saskatchewan Premier ...") is not part of the mention
+        dash = [t.i for t in span if t.text in ("\u2014", "\u2013", "--") and t.i < tok.i]
+        if dash:
+            span = tok.doc[dash[-1] + 1:end_tok.i + 1]
+        # an organisation keeps its full entity name ("Canola Council of Canada")
+        if tok.ent_type_ in ("ORG", "NORP", "GPE") and tok.pos_ == "PROPN":
+            for e in tok.doc.ents:
+                if e.start <= tok.i < e.end and e.end > span.end:
+                    span = tok.doc[span.start:e.end]
+                    break
+        elif tok.pos_ == "NOUN":
+            # "a spokesperson for the Ministry of Commerce": keep the prepositional description
+            for c in tok.rights:
+                if c.dep_ == "prep" and c.lower_ in ("for", "at", "with", "from", "of") and \
+                        _singular(tok.lower_) in self.lex.person_nouns and \
+                        any(g.ent_type_ in ("ORG", "GPE", "NORP") or g.pos_ in ("NOUN", "PROPN")
+                            for g in c.children):
+                    span = tok.doc[span.start:c.right_edge.i + 1]
+                    break
+        ms, me = self.pos(span[0]), self.pos(span[-1]) + len(span[-1].text)
+        mention = self.text[ms:me]
+        # outlet: the phrase or a modifier inside it names an outlet ("a Financial Times report")
+        out = self.outlet_name(mention)
+        if out is None:
+            for ent in span.ents:
+                if ent.label_ in ("ORG", "PERSON", "GPE", "WORK_OF_ART"):
+                    out = self.outlet_name(ent.text)
+                    if out:
+                        break
+            if out is None and tok.lower_ in ("report", "reports", "article", "editorial", "story") :
+                for c in tok.children:
+                    if c.dep_ == "prep" and c.lower_ in ("by", "from", "in"):
+                        for g in c.children:
+                            out = out or self.outlet_name(self.text[self.pos(g.left_edge):self.end(g)])
+        if out is not None:
+            return self.outlet_ref(out, mention, ms, me)
+        # a person entity
+        ent = None
+        for e in tok.doc.ents:
+            if e.start <= tok.i < e.end and e.label_ == "PERSON":
+                ent = e
+                break
+        known_word = tok.pos_ == "PROPN" and tok.lower_ in self.token_index
+        if ent is None and not known_word and tok.pos_ == "PROPN" and not tok.ent_type_ \
+                and tok.doc[tok.i - 1].pos_ == "PROPN" and tok.doc[tok.i - 1].dep_ == "compound" \
+                and tok.text[:1].isupper() and not tok.text.isupper():
+            # "Mayor Ana Ruiz" missed by NER: a multi-word proper name with no entity type
+            known_word = unseen_name = True
+        else:
+            unseen_name = False
+        if ent is not None or known_word or (tok.pos_ == "PROPN" and self.registry.lookup(tok.text)):
+            if ent is not None:
+                es = max(ent.start, span.start)
+                name_span = tok.doc[es:max(ent.end, tok.i + 1)]
+                while len(name_span) and name_span[0].lower_ in ("the", "a", "an"):
+                    name_span = name_span[1:]
+            else:
+                name_span = tok.doc[tok.i:tok.i + 1]
+                k = tok.i - 1
+                while k >= span.start and tok.doc[k].pos_ == "PROPN" and tok.doc[k].dep_ in ("compound", "flat") \
+                        and (tok.doc[k].lower_ in self.token_index
+                             or unseen_name and tok.doc[k].lower_ not in lex.person_nouns
+                             and tok.doc[k].lower_ not in lex.titles):
+                    k -= 1
+                name_span = tok.doc[k + 1:tok.i + 1]
+            name = name_span.text.replace("'s", "").strip()
+            role = None
+            pre = tok.doc[span.start:name_span.start]
+            pre_words = [t.text for t in pre if t.dep_ != "det" and t.text not in ("'s",)]
+            if pre_words:
+                role = self.text[self.pos(pre[0]):self.end(pre[-1])]
+                role = re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.I)
+            gender = None
+            if pre_words and pre_words[0].lower() in self.lex.titles:
+                gender = self.lex.titles[pre_words[0].lower()]
+                if len(pre_words) == 1:
+                    role = None
+            for c in tok.rights:
+                if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN"):
+                    role = role or self.text[self.pos(c.left_edge):self.end(c.right_edge)].strip(_TRAIL)
+                elif c.dep_ == "relcl" and c.left_edge.lower_ in ("who", "whom"):
+                    role = role or self.text[self.pos(c.left_edge):self.end(c.right_edge)].strip(_TRAIL)
+            if not name:
+                return None
+            return self.person_ref(name, mention, ms, me, role=role, gender=gender)
+        head = tok.lower_
+        sing = _singular(head)
+        plural = tok.tag_ in ("NNS", "NNPS") and sing != head
+        dets = [c.lower_ for c in tok.lefts if c.dep_ in ("det", "predet", "nummod")]
+        bare = re.sub(r"^(?:the|a|an|both|all|two|three|several|some|many|other)\s+", "", mention,
+                      flags=re.I).strip()
+        bare = re.sub(r"^(?:the|a|an|both|two)\s+", "", bare, flags=re.I)
+        if not bare:
+            return None
+        sp = self.registry.lookup(bare)
+        if sp is not None and not plural:
+            return self.person_ref(sp.name, mention, ms, me, role=None, gender=None,
+                                   resolution="anonymous" if sp.name.lower() == bare.lower() and
+                                   " " in bare and tok.pos_ == "NOUN" else "name")
+        is_person_noun = sing in lex.person_nouns or tok.ent_type_ == "NORP"
+        if plural and is_person_noun:
+            g = self.registry.match_group(mention) or self.registry.match_group(bare)
+            members: list[str] = []
+            if g is not None:
+                members = [n for n, p in self.persons.items() if p.group == g and self._spoke(n)]
+            if not members and ("both" in dets or "two" in dets or "the" in dets):
+                members = [n for n, p in self.persons.items()
+                           if self._spoke(n) and not p.outlet and p.role and sing in p.role.lower()]
+                if g is None and not members:
+                    members = [n for n, p in self.persons.items()
+                               if self._spoke(n) and not p.outlet and p.group and sing in p.group.lower()]
+            if members:
+                ref = _Ref(g or bare, mention, ms, me, "group", group=g)
+                ref.members = [self.ref_for(n, mention, ms, me, "group") for n in members]
+                return ref
+            if "the" in dets or "both" in dets:
+                return None
+            bare = self.anon_names.setdefault(bare.lower(), bare)
+            return _Ref(bare, mention, ms, me, "anonymous", group="unregistered")
+        if not is_person_noun:
+            if tok.ent_type_ == "ORG" and tok.pos_ == "PROPN":
+                name = re.sub(r"^the\s+", "", mention, flags=re.I)
+                return _Ref(name, mention, ms, me, "name", group="unregistered")
+            return None
+        definite = any(d in ("the", "this", "that") for d in dets) or (not dets and tok.pos_ == "NOUN")
+        if definite:
+            ref = self.resolve_role(bare, sing, ms, mention, me)
+            if ref is not None:
+                return ref
+            if any(d in ("the", "this", "that") for d in dets):
+                return None
+        # anonymous described speaker ("a White House official")
+        bare = self.anon_names.setdefault(bare.lower(), bare)
+        group = "unregistered"
+        hits = self.registry.match_role(bare)
+        if hits and len({h.group for h in hits}) == 1:
+            group = hits[0].group or group
+        return _Ref(bare, mention, ms, me, "anonymous", group=group)
+
+    def _spoke(self, name: str) -> bool:
+        return any(s.ref.speaker == name or any(m.speaker == name for m in s.ref.members) for s in self.stmts)
+
+    def resolve_role(self, bare: str, sing: str, pos: int, mention, me) -> _Ref | None:
+        hits = self.registry.match_role(bare)
+        if hits:
+            seen = [h for h in hits if h.name in self.persons]
+            pick = seen or hits
+            if len(pick) == 1 or seen:
+                best = max(pick, key=lambda h: self._last_pos(h.name))
+                self.person_ref(best.name, mention, pos, me, role=None, gender=None)
+                return self.ref_for(best.name, mention, pos, me, "role")
+        # article context: most recent salient person whose role/group fits the noun
+        for _, name in sorted(self.salience, reverse=True):
+            p = self.persons.get(name)
+            if p is None:
+                # an anonymous speaker: "a senior official ... The official added"
+                if re.search(rf"\b{re.escape(sing)}\b", name.lower()):
+                    prev = next((s.ref for s in reversed(self.stmts) if s.ref.speaker == name), None)
+                    if prev is not None and prev.resolution == "anonymous":
+                        return _Ref(name, mention, pos, me, "role", group=prev.group, role=prev.role,
+                                    country=prev.country)
+                continue
+            if p.outlet:
+                continue
+            desc = " ".join(x for x in (p.role, p.group, *p.descs) if x).lower()
+            if re.search(rf"\b{re.escape(sing)}", desc) or (bare.lower() in desc):
+                return self.ref_for(name, mention, pos, me, "role")
+        return None
+
+    def _last_pos(self, name: str) -> int:
+        return max((p for p, n in self.salience if n == name), default=-1)
+
+    def resolve_pronoun(self, tok) -> _Ref | None:
+        pos = self.pos(tok)
+        want = self.lex.pronouns.get(tok.lower_)
+        if want == "plural":
+            for s in reversed(self.stmts):
+                if s.ref.members and s.spans[0][0] < pos:
+                    ref = _Ref(s.ref.speaker, tok.text, pos, pos + len(tok.text), "pronoun",
+                               group=s.ref.group)
+                    ref.members = [self.ref_for(m.speaker, tok.text, pos, pos + len(tok.text), "pronoun")
+                                   for m in s.ref.members]
+                    return ref
+            return None
+        for p, name in sorted(self.salience, reverse=True):
+            if p >= pos:
+                continue
+            person = self.persons.get(name)
+            if person is None or person.outlet:
+                continue
+            if person.gender and want and person.gender != want:
+                continue
+            if person.gender is None and want:
+                person.gender = want
+            return self.ref_for(name, tok.text, pos, pos + len(tok.text), "pronoun")
+        return None
+
+
+def _norm_gender(g: str | None) -> str | None:
+    if not g:
+        return None
+    g = g.strip().lower()
+    return {"m": "male", "f": "female", "man": "male", "woman": "female"}.get(g, g)
+
+
+def _singular(word: str) -> str:
+    w = word.lower()
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith("men"):
+        return w[:-3] + "man"
+    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+        return w[:-1]
+    return w

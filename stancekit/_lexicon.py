@@ -1,0 +1,84 @@
+"""Word lists for extraction: load the English resources into one cached lexicon.
+
+One job: read ``stancekit/resources/en/*.txt`` (speech and act verbs with their
+inflected forms, pronouns, titles, person nouns, cue nouns, outlets) into a
+frozen :class:`_Lexicon`, built once per process by :func:`_lexicon`.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+
+# --- lexicons ---------------------------------------------------------------
+def _read_lines(name: str) -> list[list[str]]:
+    text = resources.files("stancekit").joinpath("resources").joinpath("en").joinpath(name).read_text(
+        encoding="utf-8")
+    rows = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            rows.append(line)
+    return rows
+
+
+_IRREGULAR = {
+    "say": ["said"], "tell": ["told"], "think": ["thought"], "find": ["found"],
+    "write": ["wrote", "written"], "hold": ["held"], "forecast": ["forecast"],
+    "admit": ["admitted", "admitting"], "slam": ["slammed", "slamming"],
+    "commit": ["committed"], "fear": [], "blast": [],
+}
+
+
+def _forms(lemma: str) -> set[str]:
+    forms = {lemma}
+    forms.update(_IRREGULAR.get(lemma, []))
+    if lemma.endswith("e"):
+        forms |= {lemma + "s", lemma + "d", lemma[:-1] + "ing"}
+    elif lemma.endswith("y") and lemma[-2] not in "aeiou":
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
+    elif lemma.endswith(("s", "sh", "ch", "x")):
+        forms |= {lemma + "es", lemma + "ed", lemma + "ing"}
+    else:
+        forms |= {lemma + "s", lemma + "ed", lemma + "ing"}
+    return forms
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    cue_forms: dict
+    act_forms: dict
+    person_nouns: frozenset
+    pronouns: dict
+    titles: dict
+    outlets: dict  # normalized alias -> canonical
+    cue_nouns: frozenset = frozenset()
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    from .registry import normalize_name
+
+    cue, act = {}, {}
+    for lemma in _read_lines("cue_verbs.txt"):
+        for f in _forms(lemma):
+            cue[f] = lemma
+    for lemma in _read_lines("act_verbs.txt"):
+        for f in _forms(lemma):
+            act[f] = lemma
+    pron = {}
+    for row in _read_lines("pronouns.txt"):
+        parts = row.split()
+        pron[parts[0]] = parts[1] if len(parts) > 1 else None
+    titles = {}
+    for row in _read_lines("titles.txt"):
+        parts = row.split()
+        titles[parts[0]] = parts[1] if len(parts) > 1 else None
+    outlets = {}
+    for row in _read_lines("outlets.txt"):
+        names = [n.strip() for n in row.split("|") if n.strip()]
+        for n in names:
+            outlets.setdefault(normalize_name(n), names[0])
+    return _Lexicon(cue, act, frozenset(_read_lines("person_nouns.txt")), pron, titles, outlets,
+                    frozenset(_read_lines("cue_nouns.txt")))

@@ -1,0 +1,102 @@
+"""Quote-mark scanning: pair the double quote marks of an article's original text.
+
+One job: find where direct quotes open and close (curly or straight marks,
+multi-paragraph quotes, unbalanced marks recovered) as :class:`_Quote` offsets
+into the unaltered text. No spaCy, no attribution.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OPEN_DQ = "\u201c\u201e\u00ab"   # “ „ «
+CLOSE_DQ = "\u201d\u00bb"        # ” »
+STRAIGHT_DQ = '"'
+ALL_DQ = OPEN_DQ + CLOSE_DQ + STRAIGHT_DQ + "\u201f"
+
+
+# --- quotes -----------------------------------------------------------------
+@dataclass
+class _Quote:
+    open: int              # position of the opening mark
+    cs: int                # content start
+    ce: int                # content end (exclusive; position of the closing mark if closed)
+    closed: bool
+
+    @property
+    def end(self) -> int:  # end of the quote including the closing mark
+        return self.ce + 1 if self.closed else self.ce
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def scan_quotes(text: str) -> list[_Quote]:
+    """Pair double quote marks; apostrophes and single quotes are ignored.
+
+    Straight quotes are read as opening or closing from their neighbours. A
+    quote left open at a paragraph end continues when the next paragraph opens
+    with a quote mark (multi-paragraph quote); otherwise it ends there.
+    """
+    quotes: list[_Quote] = []
+    n = len(text)
+    open_at: int | None = None
+    skip: set[int] = set()
+    i = 0
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            if open_at is not None:
+                j = i
+                while j < n and text[j] in " \t\r\n\u00a0":
+                    j += 1
+                if j < n and text[j] in OPEN_DQ + STRAIGHT_DQ and text[open_at + 1:i].strip():
+                    skip.add(j)   # multi-paragraph quote continues
+                else:
+                    ce = i
+                    while ce > open_at + 1 and text[ce - 1] in " \t\r\u00a0":
+                        ce -= 1
+                    if ce > open_at + 1:
+                        quotes.append(_Quote(open_at, open_at + 1, ce, False))
+                    open_at = None
+            i += 1
+            continue
+        if ch not in ALL_DQ or i in skip:
+            i += 1
+            continue
+        prev = text[i - 1] if i > 0 else "\n"
+        nxt = text[i + 1] if i + 1 < n else "\n"
+        if ch in OPEN_DQ or ch == "\u201f":
+            opening, closing = True, False
+        elif ch in CLOSE_DQ:
+            opening, closing = False, True
+        else:
+            opening = (prev.isspace() or prev in "([{\u2014\u2013-/:") and not nxt.isspace()
+            closing = not prev.isspace() and (nxt.isspace() or not _is_word(nxt) or i + 1 == n)
+            if not opening and not closing:
+                opening = open_at is None
+                closing = open_at is not None
+        if open_at is None:
+            if opening:
+                open_at = i
+        else:
+            if closing:
+                if i > open_at + 1:
+                    quotes.append(_Quote(open_at, open_at + 1, i, True))
+                open_at = None
+            elif opening:
+                # a second opening mark: the first one was never closed
+                ce = i
+                while ce > open_at + 1 and text[ce - 1] in " \t\r\u00a0":
+                    ce -= 1
+                if ce > open_at + 1:
+                    quotes.append(_Quote(open_at, open_at + 1, ce, False))
+                open_at = i
+        i += 1
+    if open_at is not None:
+        ce = n
+        while ce > open_at + 1 and text[ce - 1] in " \t\r\n\u00a0":
+            ce -= 1
+        if ce > open_at + 1:
+            quotes.append(_Quote(open_at, open_at + 1, ce, False))
+    return quotes
