@@ -23,6 +23,16 @@ def _configure_logging(verbosity: int, quiet: bool) -> None:
     logging.getLogger("stancekit").setLevel(level)
 
 
+def _one_line_warnings(command: str) -> None:
+    """Show library warnings (skipped files etc.) as one line each, without source lines."""
+    import warnings
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        print(f"stancekit {command}: warning: {message}", file=file or sys.stderr)
+
+    warnings.showwarning = show
+
+
 def _progress_flag(args: argparse.Namespace) -> bool | None:
     """CLI progress: off with --quiet, else on when stderr is a TTY."""
     if getattr(args, "quiet", False):
@@ -65,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     _configure_logging(args.verbose, args.quiet)
+    _one_line_warnings(args.command)
     try:
         return int(args.func(args) or 0)
     except (StancekitError, FileNotFoundError, ValueError, KeyError) as exc:
@@ -369,7 +380,10 @@ def _add_statements(p: argparse.ArgumentParser) -> None:
 def _counted_articles(paths: list[str], args: argparse.Namespace, counter: list[int]):
     from .io import iter_articles
 
-    for art in iter_articles(paths, errors="warn", show_progress=False):
+    def skipped(name: str, reason: str) -> None:  # one line per bad file; the batch goes on
+        print(f"stancekit {args.command}: skipped {name}: {reason}", file=sys.stderr)
+
+    for art in iter_articles(paths, errors="skip", on_skip=skipped, show_progress=False):
         counter[0] += 1
         yield art
 
