@@ -138,17 +138,3 @@ def test_shipped_model_reproduces_its_card_f1():
     # fp16 storage of the adapter moves a few borderline predictions at most.
     assert f1 == pytest.approx(tsc.card["dev_rw_macro_f1"], abs=0.01)
 
-
-def test_package_exports_load_lazily():
-    import subprocess
-    import sys
-
-    code = ("import sys, stancekit; assert 'torch' not in sys.modules and 'spacy' not in sys.modules; "
-            "assert stancekit.StanceModel.__name__ == 'StanceModel'; assert callable(stancekit.analyze); "
-            "assert 'torch' not in sys.modules; print('ok')")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "ok"
-    import stancekit
-
-    with pytest.raises(AttributeError, match="no attribute"):
-        stancekit.not_a_name  # noqa: B018
