@@ -338,6 +338,198 @@ GOLD["national-broadcast-2026-02-18-tariff-exemptions"] = [
     S("all US tariffs on Canadian goods violate the countries' free trade agreement", "Canadian officials", "indirect", "argued"),
 ]
 
+# --------------------------------------------------------------------------
+# Held-out set (written and annotated by hand before any extractor run).
+# --------------------------------------------------------------------------
+# Wire, straight quotes: lead indirect speech without "that" and a trailing
+# narrative clause; quote split by its cue; a letter as the speaker's document;
+# "what he called" inside a mixed clause; "stopped short of saying" (not a
+# statement); "according to Statistics Canada" followed by narration (not a
+# continuation); "rejected suggestions that" (a denial); "the minister";
+# anonymous official with a long postmodifier; a continuation.
+GOLD["northwire-2026-02-20-steel-transshipment-surtax"] = [
+    S("Canada will impose a 25 percent surtax on Chinese steel that has been routed through third countries to avoid existing duties",
+      "Dominic Leclair", "indirect", "said"),
+    S("The measure, which takes effect on March 15, targets products suspected of originating in China but declared as Vietnamese, Thai or Malaysian",
+      "Dominic Leclair", "indirect", "told"),
+    S("We are not doing this because anyone in Washington told us to,", "Dominic Leclair", "direct", "said"),
+    S("We are doing it because Canadian steelworkers have been undercut by dumped product for years, and that ends now.",
+      "Dominic Leclair", "direct", "said", join=True),
+    S('Canada risked becoming "a back door for Chinese overcapacity" into the U.S. market', "Gordon Pryce", "mixed", "warned"),
+    # "The letter said": the letter is Pryce's.
+    S("the United States would review Canada's exemption from Section 232 steel duties if Ottawa did not act by the end of the month",
+      "Gordon Pryce", "indirect", "said"),
+    # "...but stopped short of saying X": X was not said, so it is not a statement.
+    S('he welcomed "any step that closes the loophole,"', "Gordon Pryce", "mixed", "said", "CNBC"),
+    S("We'll look at the numbers,", "Gordon Pryce", "direct", "said"),
+    S("If the volumes come down, great. If they don't, we have other tools.", "Gordon Pryce", "direct", "said"),
+    S('Beijing firmly opposed what he called "unilateral and discriminatory" trade measures and would take "necessary steps" to protect the legitimate rights of Chinese companies',
+      "Tang Wenjie", "mixed", "said"),
+    S("Canada should not sacrifice its own interests to serve the strategic agenda of a third country", "Tang Wenjie", "indirect", "told"),
+    S('China-Canada trade had grown steadily and both sides should "cherish the hard-won momentum."', "Tang Wenjie", "mixed", "adding"),
+    # The next sentence ("Over the same period, ...") is narration of data, not a continuation.
+    S("Steel imports from China into Canada fell 18 percent last year", "Statistics Canada", "indirect", "according to"),
+    S('the surtax was "overdue"', "Canadian Steel Producers' Council", "mixed", "said in a statement"),
+    S("Ottawa to apply it to all steel products rather than a limited list", "Canadian Steel Producers' Council", "indirect", "urged"),
+    S("member companies had laid off about 1,400 workers since 2024", "Ray Barrington", "indirect", "said"),
+    S("Every tonne of transshipped steel that lands in Hamilton is a tonne that wasn't rolled by a Canadian worker,",
+      "Ray Barrington", "direct", "said"),
+    S("the rules of origin in the new regime were vague and could be challenged at the World Trade Organization",
+      "Marisa Oyelaran", "indirect", "said"),
+    S("The government has written a measure that is easy to announce and hard to enforce,", "Marisa Oyelaran", "direct", "said"),
+    S("Customs officers will be asked to decide where a coil of steel was really made, and they don't have the lab capacity to do that at scale.",
+      "Marisa Oyelaran", "direct", "said"),
+    S("Chinese producers were likely to shift to products not covered by the list", "Marisa Oyelaran", "indirect", "added"),
+    S("That kind of substitution has followed every steel safeguard since 2002", "Marisa Oyelaran", "continuation", None),
+    # "rejected suggestions that X": a denial of X, like "denied that X".
+    S("the measure was designed to placate Washington", "Dominic Leclair", "indirect", "rejected"),
+    S('officials from both countries "talk every day" about steel, but the decision was Canada\'s alone',
+      "Dominic Leclair", "mixed", "said"),
+    S("the administration had expected a broader measure and would press Ottawa to add aluminum to the list",
+      "U.S. official", "indirect", "said"),
+]
+
+# Chinese state-media style: lead "Chinese experts ... saying" (a group
+# reference to the two scholars quoted below), outlet relaying US officials'
+# warning ("CTV News reported"), inverted "..., Qian Zhiyuan, a professor at
+# ..., told the China Herald", "In her view" + continuation, parenthetical cue
+# inside indirect speech, "Both scholars", the outlet speaking for itself
+# ("noticed"), foreign ministry spokesperson + "the spokesperson", "saying
+# that" + fully quoted clause, "described Y as Z", colon before a quote.
+GOLD["china-herald-2026-02-22-us-pressure-canada-ev"] = [
+    S("the move exposes US anxiety over its declining competitiveness and will ultimately hurt American consumers and automakers",
+      ["Qian Zhiyuan", "Sun Yiran"], "indirect", "saying"),
+    S("Canadian-assembled vehicles using Chinese-made batteries could lose duty-free access to the US market when the United States-Mexico-Canada Agreement (USMCA) comes up for review in July",
+      "US officials", "indirect", "warned", "CTV News", group="US administration"),
+    S("The US is using the USMCA review as a bargaining chip to force Canada to pick sides", "Qian Zhiyuan", "indirect", "told", "China Herald"),
+    S("This is a typical case of economic coercion. Washington wants its allies to pay the bill for its own failure to compete in the new energy vehicle sector,",
+      "Qian Zhiyuan", "direct", "said"),
+    S("Chinese battery makers lead the world in cost and safety", "Qian Zhiyuan", "indirect", "noted"),
+    S('Canadian consumers have already "voted with their wallets" since tariffs on Chinese EVs were lowered in January',
+      "Qian Zhiyuan", "mixed", "said"),
+    S('the US approach reflects a "with us or against us" mentality that leaves little room for its partners\' legitimate development interests',
+      "Sun Yiran", "mixed", "said"),
+    S("Canada has its own national interests. Cooperation with China across the EV industrial chain brings jobs, technology and more affordable cars to Canadian families,",
+      "Sun Yiran", "direct", "said"),
+    S("No third party has the right to interfere in that.", "Sun Yiran", "direct", "said"),
+    S("Washington's pressure is unlikely to succeed in the long run", "Sun Yiran", "indirect", "in her view"),
+    S("Canadian automakers have invested billions of dollars in battery supply chains that cannot be rebuilt overnight, and any attempt to force them out would raise costs on both sides of the border",
+      "Sun Yiran", "continuation", None),
+    S("Ottawa remains under heavy pressure because Canada sends about three-quarters of its exports to the US", "Qian Zhiyuan", "indirect", "cautioned"),
+    S("Some Canadian politicians", "Qian Zhiyuan", "indirect", "said"),
+    S("may be tempted to make concessions in exchange for tariff relief", "Qian Zhiyuan", "indirect", "said", join=True),
+    S("China and Canada are highly complementary in trade, with Canadian canola, seafood and energy meeting Chinese demand while Chinese machinery and consumer goods keep prices down for Canadian households",
+      ["Qian Zhiyuan", "Sun Yiran"], "indirect", "noted"),
+    S("sales of Chinese-made EVs in Canada have more than tripled since January, with several models selling out within weeks of their launch",
+      "China Herald", "indirect", "noticed"),
+    S("China-Canada economic and trade cooperation is mutually beneficial and is not directed against any third party",
+      "Lin Xiaoyu", "indirect", "said"),
+    S("We hope the relevant country will abandon the zero-sum mindset, stop overstretching the concept of national security and stop using tariffs as a weapon to coerce others,",
+      "Lin Xiaoyu", "direct", "said"),
+    S("the US to respect market rules and the independent choices of other countries", "Lin Xiaoyu", "indirect", "urged"),
+    S('"coercion will not make American industry more competitive."', "Lin Xiaoyu", "mixed", "saying"),
+    S('the relationship with China as a "strategic partnership" built on pragmatism', "Mark Carney", "mixed", "described"),
+    S("History has shown that decoupling from China is not an option for any economy that wants to stay competitive. Canada understands this better than most.",
+      "Sun Yiran", "direct", "added"),
+]
+
+# Canadian national paper, curly quotes and apostrophes: the lead's "Quebec’s
+# premier, who said" before the premier is named; honorifics ("Mr. Haddad",
+# "Ms. Archambault"); "would not say" (not a statement); companies and
+# embassies as speakers; two female premiers and "Her Quebec counterpart, she
+# added, “...”" (she = Archambault); parenthetical cue inside indirect speech;
+# anonymous embassy spokesperson; "Analysts said"; "According to X, a ...";
+# continuation.
+GOLD["lakeshore-standard-2026-02-24-lithium-takeover-blocked"] = [
+    S("Ottawa had been “bullied into it.”", "Geneviève Ouellet", "mixed", "said"),
+    S("the review had identified “credible risks” linked to the buyer’s ties to the Chinese state and to the strategic importance of lithium supply chains",
+      "Omar Haddad", "mixed", "said"),
+    S("This was not a decision about China. It was a decision about a specific transaction, a specific buyer and a specific mineral that our allies and our own industries are going to depend on for decades,",
+      "Omar Haddad", "direct", "said"),
+    S("Canada and the United States are negotiating a critical minerals framework that both sides hope to sign before the G7 summit in June",
+      "Omar Haddad", "indirect", "noted"),
+    S("it was “deeply disappointed” and would consider its legal options", "Hunan Xinjie New Energy", "mixed", "said in a statement"),
+    S("its board would meet this week to review alternatives", "Boréal Lithium", "indirect", "said"),
+    S("the federal government had failed to consult the province and had put “the preferences of a foreign capital” ahead of jobs in Abitibi",
+      "Geneviève Ouellet", "mixed", "told"),
+    S("Let’s call it what it is. Ottawa was told what to do, and Ottawa did it,", "Geneviève Ouellet", "direct", "said"),
+    S("Quebecers are the ones who will pay for that.", "Geneviève Ouellet", "direct", "said"),
+    S("the decision was “the right call”", "Colleen Archambault", "mixed", "said"),
+    S("Canada could not expect preferential access to the American market while selling strategic assets to Beijing",
+      "Colleen Archambault", "indirect", "argued"),
+    S("You can’t sit at the table with your biggest customer and sell the silverware to their main competitor,",
+      "Colleen Archambault", "direct", "said"),
+    # "she" = Archambault; "Her Quebec counterpart" (Ouellet) is the topic.
+    S("Her Quebec counterpart", "Colleen Archambault", "mixed", "added"),
+    S("“would be singing a different tune if the buyer were American and the jobs were in Regina.”",
+      "Colleen Archambault", "mixed", "added", join=True),
+    S("he understood both positions", "Alan MacPhee", "indirect", "said"),
+    S("Provinces need capital to develop their mineral deposits", "Alan MacPhee", "indirect", "said"),
+    S("Ottawa has to make clear which investors are welcome before companies spend years negotiating deals",
+      "Alan MacPhee", "indirect", "said", join=True),
+    S("the United States “welcomes Canada’s vigilance” and looks forward to “deepening our integrated critical minerals partnership.”",
+      "U.S. Embassy in Ottawa", "mixed", "said in a statement"),
+    S("Canada of “politicizing normal commercial cooperation”", "spokesperson for the Chinese Embassy in Ottawa", "mixed", "accused"),
+    S("the decision would “send a negative signal to Chinese investors.”", "spokesperson for the Chinese Embassy in Ottawa", "mixed", "said"),
+    S("the government had let the review drag on for 14 months, leaving the company and its 300 employees in limbo",
+      "Brenda Kowalchuk", "indirect", "said"),
+    S("If this deal was a security risk in February, it was a security risk in the first week,", "Brenda Kowalchuk", "direct", "said"),
+    S("the decision was likely to become a template", "analysts", "indirect", "said"),
+    S("at least three other pending transactions involving Chinese buyers of Canadian mineral assets could now face similar scrutiny",
+      "Heather Ng", "indirect", "according to"),
+    S("the government would publish new guidelines on foreign investment in critical minerals “within 60 days.”",
+      "Omar Haddad", "mixed", "said"),
+    S("Ottawa wants investors to know the rules before they write a cheque, not after", "Omar Haddad", "continuation", None),
+]
+
+# US politics outlet, straight quotes: press secretary + "the press secretary";
+# "The president has been very clear" inside her quote (not Trump's
+# statement); anonymous "senior administration official" + "the official";
+# "Bloomberg News first reported the deliberations" (no content: not a
+# statement); "defended Y as Z"; two senators, "The senator said she" (=
+# Castellanos); parenthetical cues in indirect speech; "he said" with Ridley
+# inside Marsh's clause; "according to Marsh" in mid-sentence; organisation
+# "according to".
+GOLD["beltway-ledger-2026-02-26-canadian-ev-battery-tariffs"] = [
+    S("The Trump administration is weighing new tariffs on electric vehicles assembled in Canada with Chinese-made batteries",
+      "Dana Whitcombe", "indirect", "said"),
+    S("The president has been very clear. He is not going to let China use Canada as a loading dock to get around American tariffs,",
+      "Dana Whitcombe", "direct", "told"),
+    S("Every option is on the table.", "Dana Whitcombe", "direct", "told"),
+    S('the trade pact "was never meant to be a back door for Beijing."', "Dana Whitcombe", "mixed", "said"),
+    S('any action would be "fully consistent with our rights."', "Dana Whitcombe", "mixed", "added"),
+    S("the Commerce Department had been asked to draft options ranging from a 25 percent tariff on the battery content of Canadian-assembled vehicles to an outright exclusion of those vehicles from USMCA benefits",
+      "senior administration official", "indirect", "said"),
+    S("A decision could come before the pact's joint review in July", "senior administration official", "indirect", "said"),
+    S("the arrangement as a way to lower prices for consumers and attract manufacturing jobs", "Canadian officials", "indirect", "defended"),
+    S('the administration was "doing exactly what it should"', "Thomas Ridley", "mixed", "said"),
+    S("it to move quickly", "Thomas Ridley", "indirect", "urged"),
+    S("If Canada wants to be a partner, it has to act like one,", "Thomas Ridley", "direct", "said in a statement"),
+    S("Ohio autoworkers should not have to compete with Chinese state subsidies laundered through Ontario.",
+      "Thomas Ridley", "direct", "said in a statement"),
+    S("a new tariff could backfire", "Maria Castellanos", "indirect", "warned"),
+    S("Michigan suppliers", "Maria Castellanos", "mixed", "said"),
+    S('would be "collateral damage in a fight with the wrong country."', "Maria Castellanos", "mixed", "said", join=True),
+    S("she shared concerns about Chinese overcapacity", "Maria Castellanos", "indirect", "said"),
+    S('the administration should negotiate with Ottawa rather than "punish our closest ally with a tariff first and questions later."',
+      "Maria Castellanos", "mixed", "argued"),
+    S('Canada had "no intention of becoming anybody\'s loading dock."', "Kirsten Hillier", "mixed", "said"),
+    S("The quota for Chinese-built vehicles amounts to less than 3 percent of Canada's annual car sales", "Kirsten Hillier", "indirect", "noted"),
+    S("We have been transparent with Washington at every step,", "Kirsten Hillier", "direct", "said"),
+    S("What we're asking for is the same thing we'd offer: consultation before action.", "Kirsten Hillier", "direct", "said"),
+    S('the United States was "abusing the concept of national security" to hobble Chinese companies and disrupt normal trade between third countries',
+      "Chinese Embassy in Washington", "mixed", "said in a statement"),
+    S("both governments were boxed in", "Ethan Marsh", "indirect", "said"),
+    # "he" = Marsh (Ridley is inside the reported clause).
+    S("Ridley and his allies want a show of strength before the midterm elections", "Ethan Marsh", "indirect", "said"),
+    S("Ottawa cannot walk away from the China deal without a domestic backlash", "Ethan Marsh", "indirect", "said", join=True),
+    S("Nobody wants to be the one who blinks first,", "Ethan Marsh", "direct", "said"),
+    S("That's usually how you end up with a tariff nobody actually designed.", "Ethan Marsh", "direct", "said"),
+    S("The likeliest outcome", "Ethan Marsh", "indirect", "according to"),
+    S("is a narrow levy on battery content that both capitals can live with", "Ethan Marsh", "indirect", "according to", join=True),
+    S("The Canadian automotive sector employs roughly 125,000 people", "Canadian Vehicle Manufacturers' Association", "indirect", "according to"),
+]
+
 
 # ==========================================================================
 # Machinery
