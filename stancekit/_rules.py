@@ -111,7 +111,12 @@ class _Extractor:
             if _is_word(prev) or prev in "'\u2019-/(":
                 continue   # partial quote: part of an indirect statement, if any
             n_words = len(content.split())
-            attribution = self.after_attribution(q) or self.before_attribution(q)
+            attribution = self.after_attribution(q)
+            lead = None
+            if attribution is None:
+                attribution = self.before_attribution(q)
+                if attribution is not None:
+                    lead = self._lead_before_cue(attribution[4], q)
             if attribution is None:
                 if n_words < 3 and prev not in "\n.!?":
                     continue
@@ -133,6 +138,9 @@ class _Extractor:
             while ce > cs and text[ce - 1].isspace():
                 ce -= 1
             spans = [(cs, ce)]
+            if lead is not None:
+                # 'A, she added, "B."': the unquoted part before the cue is part of the statement
+                spans.insert(0, lead)
             # split quote: "X," she said, "Y."
             if attribution is not None and qi + 1 < len(a.quotes):
                 nq = a.quotes[qi + 1]
@@ -148,6 +156,22 @@ class _Extractor:
                     nq._done = True
             cue_sent = a.sent_of(a.pos(attribution[4])) if attribution is not None else -1
             self.add(_Stmt(spans, ref, "direct", cue, via, a.sent_of(cs), conf, cue_sent=cue_sent))
+
+    def _lead_before_cue(self, t, q: _Quote) -> tuple[int, int] | None:
+        """'A, she added, "B."': the span of A (the cue is a parenthetical inside the sentence)."""
+        a = self.a
+        subj = _subject(t)
+        if subj is None or subj.i > t.i or t.dep_ not in ("parataxis", "ROOT"):
+            return None
+        first = min(subj.left_edge.i, t.i)
+        sent = t.sent
+        if first - 1 <= sent.start or t.doc[first - 1].text != ",":
+            return None
+        s, e = a.pos(sent[0]), a.pos(t.doc[first - 1])
+        if e > q.open or any(ch in a.text[s:e] for ch in ALL_DQ):
+            return None
+        s, e = _trim(a.text, s, e)
+        return (s, e) if len(a.text[s:e].split()) >= 1 and e - s >= 3 else None
 
     def previous_statement(self, pos: int) -> _Stmt | None:
         a = self.a
@@ -280,6 +304,7 @@ class _Extractor:
                     kind_hint = "reported"
             spans: list[tuple[int, int]] = []
             tail = False
+            rest = None
             if heads and all(a.pos(h) > tp for h in heads):
                 s = min(a.pos(h.left_edge) for h in heads)
                 e = max(a.end(h.right_edge) for h in heads)
@@ -298,16 +323,21 @@ class _Extractor:
             else:
                 left = [h for h in heads if a.pos(h) < tp]
                 attr_start = min(a.pos(subj.left_edge), tp)
-                if left or self._inverted_tail(t, subj, sent):
+                rest = self._parenthetical_rest(t, subj, sent)
+                if left or rest is not None or self._inverted_tail(t, subj, sent):
                     s = a.pos(sent[0])
                     e = attr_start
                     spans = [(s, e)]
                     tail = True
+                    if rest is not None:
+                        # "A, he said, B." / "A, he said, while B.": the content is on both sides
+                        spans.append(rest)
+                        rest = True
                     # "A, Gill said, and B." -> B is a second statement of the same speaker
                     after = list(t.rights)
                     if t.dep_ == "parataxis":   # "A, Gill said, and B" parsed as A <- said, A -> B
                         after += [c for c in t.head.rights if c.i > t.i]
-                    for c in after:
+                    for c in after if rest is None else []:
                         if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and self.cue_lemma(c)[0] is None \
                                 and any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children):
                             cs = a.pos(c.left_edge)
@@ -342,6 +372,11 @@ class _Extractor:
             conf = {"name": 0.85, "outlet": 0.85, "anonymous": 0.8, "pronoun": 0.75}.get(ref.resolution, 0.7)
             via = self.via_of(t)
             parts = self._split_that_clauses(t, heads, s, e) + [sp for sp in extra if sp[1] - sp[0] >= 3]
+            if rest is True and len(parts) == 2:
+                # both sides of a parenthetical cue are one statement
+                kind = "mixed" if any(ch in text[parts[0][0]:parts[1][1]] for ch in ALL_DQ) else kind_hint
+                self.add(_Stmt(parts, ref, kind, t.text, via, a.sent_of(s), conf, tail=tail, cue_sent=si))
+                continue
             for ps, pe in parts:
                 kind = "mixed" if any(ch in text[ps:pe] for ch in ALL_DQ) else kind_hint
                 self.add(_Stmt([(ps, pe)], ref, kind, t.text, via, a.sent_of(ps), conf, tail=tail, cue_sent=si))
@@ -437,6 +472,41 @@ class _Extractor:
             e = q.end
         return s, e
 
+    def _parenthetical_rest(self, t, subj, sent) -> tuple[int, int] | None:
+        """"A, he said, B.": a cue between commas inside the sentence -> the span of B.
+
+        The cue must be a parenthetical (parataxis) with its subject just before it, content
+        on its left and a comma after the attribution; a leading "and"/"but"/"while" of B is
+        dropped.
+        """
+        a = self.a
+        if t.dep_ != "parataxis" or subj.i > t.i:
+            return None
+        first = min(subj.left_edge.i, t.i)
+        prev = t.doc[first - 1] if first - 1 >= sent.start else None
+        if prev is None or prev.text not in (",", "\u2014") or first - 1 - sent.start < 1:
+            return None
+        if a.quote_at(a.pos(prev)) is not None:
+            return None
+        end_i = t.i
+        for c in t.rights:
+            if c.dep_ in ("conj", "advcl", "ccomp", "cc", "punct", "mark") or c.pos_ in ("VERB", "AUX"):
+                continue
+            end_i = max(end_i, c.right_edge.i)
+        k = end_i + 1
+        if k >= sent.end or t.doc[k].text not in (",", "\u2014"):
+            return None
+        k += 1
+        while k < sent.end and (t.doc[k].lower_ in ("and", "but", "while", "whereas", "although", "though")
+                                or t.doc[k].is_space):
+            k += 1
+        if k >= sent.end or sum(1 for x in t.doc[k:sent.end] if not x.is_punct) < 2:
+            return None
+        if a.quote_at(a.pos(t.doc[k])) is not None and a.quote_at(a.pos(t.doc[k])).open == a.pos(t.doc[k]) \
+                and a.quote_at(a.pos(t.doc[k])).end >= a.end(t.doc[sent.end - 1]) - 1:
+            return None   # '"A," he said, "B."' belongs to the direct-quote rule
+        return _trim(a.text, a.pos(t.doc[k]), a.end(t.doc[sent.end - 1]))
+
     def _inverted_tail(self, t, subj, sent) -> bool:
         """"Content, X said." / "Content, said X, a ..." : the attribution ends the sentence."""
         a = self.a
@@ -493,6 +563,7 @@ class _Extractor:
                     obj = next((g for g in t.children if g.dep_ == "pobj"), None)
             if obj is None or a.in_quote_content(a.pos(t)):
                 continue
+            extra_span = None
             phrase_s = a.pos(t)
             phrase_e = a.end(obj.right_edge)
             # the source phrase runs to the next punctuation ("according to Toronto Today.")
@@ -524,6 +595,14 @@ class _Extractor:
                 s, e = k, se
             else:
                 s, e = ss, phrase_s
+                # "A, according to X, B.": the content is on both sides of the frame
+                k = phrase_e
+                while k < se and text[k] in " \t":
+                    k += 1
+                if k < se and text[k] == "," and text[ss:phrase_s].rstrip().endswith(","):
+                    rs, re_ = self._close_quote(*_trim(text, k + 1, se))
+                    if len(text[rs:re_].split()) >= 2:
+                        extra_span = (rs, re_)
             s, e = self._close_quote(*_trim(text, s, e))
             if e - s < 3:
                 continue
@@ -538,7 +617,8 @@ class _Extractor:
                 kind = "direct"
             cue = "according to" if low == "according" else "per"
             conf = 0.8 if ref.resolution in ("name", "outlet") else 0.65
-            self.add(_Stmt([(s, e)], ref, kind, cue, None, a.sent_of(s), conf, tail=phrase_s - ss >= 3))
+            spans = [(s, e)] + ([extra_span] if extra_span is not None and kind != "direct" else [])
+            self.add(_Stmt(spans, ref, kind, cue, None, a.sent_of(s), conf, tail=phrase_s - ss >= 3))
 
     # --- continuations ----------------------------------------------------------
     def continuations(self) -> None:
