@@ -153,9 +153,15 @@ class _Article:
 
         words = name.split()
         titles = self.lex.titles
-        while len(words) > 1 and words[0].lower() in titles:
-            gender = gender or titles[words[0].lower()]
+        lead = []
+        while len(words) > 1 and _is_title_word(words[0], self.lex):
+            gender = gender or titles.get(words[0].lower())
+            if words[0].lower() not in titles:
+                lead.append(words[0])
             words = words[1:]
+        if lead and not role:
+            # "Spokesperson Tang Wenjie": the capitalised role goes to `role`, not the name
+            role = " ".join(lead)
         name = " ".join(words)
         canonical = None
         sp = self.registry.lookup(name)
@@ -315,6 +321,13 @@ class _Article:
                 name_span = tok.doc[es:max(ent.end, tok.i + 1)]
                 while len(name_span) and name_span[0].lower_ in ("the", "a", "an"):
                     name_span = name_span[1:]
+                # "Anders Holm" with only "Holm" tagged: take the given name in front as well
+                k = name_span.start - 1
+                while k >= span.start and tok.doc[k].pos_ == "PROPN" and tok.doc[k].dep_ in ("compound", "flat") \
+                        and tok.doc[k].text[:1].isupper() and not tok.doc[k].ent_type_ \
+                        and not _is_title_word(tok.doc[k].text, lex):
+                    k -= 1
+                name_span = tok.doc[k + 1:name_span.end]
             else:
                 name_span = tok.doc[tok.i:tok.i + 1]
                 k = tok.i - 1
@@ -455,6 +468,15 @@ class _Article:
                 person.gender = want
             return self.ref_for(name, tok.text, pos, pos + len(tok.text), "pronoun")
         return None
+
+
+def _is_title_word(word: str, lex: _Lexicon) -> bool:
+    """An honorific ("Ms."), an abbreviated title ("Sen.", "Gov.") or a role noun ("Spokesperson")."""
+    low = word.lower()
+    if low in lex.titles or _singular(low) in lex.person_nouns:
+        return True
+    return low.endswith(".") and len(low) <= 5 and low[:1].isalpha() and not low[:-1].isupper() \
+        and "." not in low[:-1]
 
 
 def _norm_gender(g: str | None) -> str | None:

@@ -426,3 +426,38 @@ def test_cli_statements_and_speakers(tmp_path, capsys, nlp):
     printed = capsys.readouterr().out
     assert "Lu Chen" in printed and "name: Lu Chen" in printed
     assert main(["statements", str(tmp_path / "missing.txt"), "-q"]) == 2
+
+
+# --- a cue or frame in the middle of the sentence: content on both sides, one statement ---
+MID_CUE_CASES = [
+    ("Dairy farmers in the region, Priya Natarajan said, would lose their export margins.",
+     "Priya Natarajan", ["Dairy farmers in the region", "would lose their export margins"]),
+    ("Lena Okafor runs a port authority. Freight volumes fell in the spring, she said, while "
+     "insurance costs kept rising.",
+     "Lena Okafor", ["Freight volumes fell in the spring", "insurance costs kept rising"]),
+    ("The most probable result, according to Tomas Varga, is a compromise on dairy quotas.",
+     "Tomas Varga", ["The most probable result", "is a compromise on dairy quotas"]),
+    ('Anders Holm spoke in Oslo. The shipping lanes, he added, "will stay open all winter."',
+     "Anders Holm", ["The shipping lanes", "will stay open all winter."]),
+]
+
+
+@pytest.mark.parametrize("text,speaker,parts", MID_CUE_CASES, ids=[c[1] for c in MID_CUE_CASES])
+def test_mid_sentence_cue_keeps_both_sides(nlp, text, speaker, parts):
+    df = run(nlp, text)
+    rows = df[df["text"].isin(parts)]
+    assert sorted(rows["text"]) == sorted(parts), df[["speaker", "text"]]
+    assert set(rows["speaker"]) == {speaker}
+    assert rows["statement_id"].nunique() == 1
+
+
+# --- unregistered names: a capitalised role or abbreviated title before the name is not the name ---
+@pytest.mark.parametrize("text,speaker", [
+    ("Spokesperson Mira Castell said the port would reopen on Monday.", "Mira Castell"),
+    ("Gov. Elias Brandt said the levy would hurt growers.", "Elias Brandt"),
+    ("Jorun Aasland runs a ferry line. She said fares would rise.", "Jorun Aasland"),
+])
+def test_unregistered_name_without_title(nlp, text, speaker):
+    df = run(nlp, text)
+    assert len(df) >= 1, df
+    assert df["speaker"].iloc[0] == speaker
