@@ -30,9 +30,14 @@ def progress(iterable: Iterable[Any] | None = None, *, show_progress: bool | Non
 
     ``kwargs`` go to tqdm (``desc=``, ``total=``, ``leave=``, ``unit=``).
     """
+    if not want_progress(show_progress):
+        # A disabled plain bar: tqdm.auto would warn in Jupyter without ipywidgets even when hidden.
+        from tqdm import tqdm
+
+        return tqdm(iterable, disable=True, **kwargs)
     from tqdm.auto import tqdm
 
-    return tqdm(iterable, disable=not want_progress(show_progress), **kwargs)
+    return tqdm(iterable, **kwargs)
 
 
 def seed_everything(seed: int = 0) -> None:
