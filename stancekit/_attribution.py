@@ -92,6 +92,7 @@ class _Article:
         self.stmts: list[_Stmt] = []
         self.stmt_keys: set = set()
         self.used_cues: set[int] = set()
+        self.plain_subjects: set[int] = set()   # positions of subjects of non-speech clauses
         self._learn_abbreviations()
 
     # positions
@@ -161,7 +162,7 @@ class _Article:
             words = words[1:]
         if lead and not role:
             # "Spokesperson Tang Wenjie": the capitalised role goes to `role`, not the name
-            role = " ".join(lead)
+            role = " ".join(_ABBREV_TITLES.get(w.lower(), w) for w in lead)
         name = " ".join(words)
         canonical = None
         sp = self.registry.lookup(name)
@@ -190,6 +191,10 @@ class _Article:
                 person.role, person.group, person.country = sp.role, sp.group, sp.country
                 person.gender = _norm_gender(sp.gender)
             self.persons[canonical] = person
+        if role:
+            first, _, more = role.partition(" ")
+            if first.lower() in _ABBREV_TITLES:
+                role = (_ABBREV_TITLES[first.lower()] + " " + more).strip()
         if role and not person.role:
             person.role = role
         if role:
@@ -238,8 +243,15 @@ class _Article:
                 ref = _Ref(" and ".join(r.speaker for r in refs), self.text[ms:me], ms, me, "group")
                 ref.members = refs
                 return ref
+        appos = [c for c in tok.rights if c.dep_ == "appos"]
+        # "The premier of New Brunswick, Alan MacPhee," parses the name as appositive of the pobj
         for c in tok.rights:
-            if c.dep_ == "appos" and c.ent_type_ == "PERSON" and tok.pos_ == "NOUN":
+            if c.dep_ == "prep":
+                appos += [x for g in c.children if g.dep_ == "pobj" for x in g.rights
+                          if x.dep_ == "appos" and x.ent_type_ == "PERSON"]
+        for c in appos:
+            if tok.pos_ == "NOUN" and (c.ent_type_ == "PERSON" or c.pos_ == "PROPN" and (
+                    c.ent_type_ == "ORG" or c.lower_ in self.token_index)):
                 ref = self._resolve_one(c)
                 if ref is not None:
                     desc = self.text[self.pos(tok.left_edge):self.end(tok)]
@@ -415,6 +427,14 @@ class _Article:
         return any(s.ref.speaker == name or any(m.speaker == name for m in s.ref.members) for s in self.stmts)
 
     def resolve_role(self, bare: str, sing: str, pos: int, mention, me) -> _Ref | None:
+        # the article first: "The senator said" is the senator met most recently in this article
+        for _, name in sorted(self.salience, reverse=True):
+            p = self.persons.get(name)
+            if p is None or p.outlet or not p.descs:
+                continue
+            desc = " ".join(p.descs).lower()
+            if re.search(rf"\b{re.escape(sing)}\b", desc) or re.search(rf"\b{re.escape(bare.lower())}\b", desc):
+                return self.ref_for(name, mention, pos, me, "role")
         hits = self.registry.match_role(bare)
         if hits:
             seen = [h for h in hits if h.name in self.persons]
@@ -456,8 +476,14 @@ class _Article:
                                    for m in s.ref.members]
                     return ref
             return None
+        here = self.sent_of(pos)
+        # "Content, he said": a subject inside the content before the cue is not the antecedent
+        h = tok.head
+        tail_cue = h.dep_ == "parataxis" or any(c.dep_ == "ccomp" and c.i < tok.i for c in h.children)
         for p, name in sorted(self.salience, reverse=True):
             if p >= pos:
+                continue
+            if tail_cue and p in self.plain_subjects and self.sent_of(p) == here:
                 continue
             person = self.persons.get(name)
             if person is None or person.outlet:
@@ -468,6 +494,11 @@ class _Article:
                 person.gender = want
             return self.ref_for(name, tok.text, pos, pos + len(tok.text), "pronoun")
         return None
+
+
+_ABBREV_TITLES = {"sen.": "Senator", "gov.": "Governor", "rep.": "Representative", "gen.": "General",
+                  "sec.": "Secretary", "amb.": "Ambassador", "pres.": "President", "lt.": "Lieutenant",
+                  "col.": "Colonel", "supt.": "Superintendent", "insp.": "Inspector"}
 
 
 def _is_title_word(word: str, lex: _Lexicon) -> bool:

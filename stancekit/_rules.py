@@ -84,11 +84,19 @@ class _Extractor:
         a = self.a
         for t in sent:
             if t.dep_ in ("nsubj", "nsubjpass") and (t.ent_type_ == "PERSON" or t.pos_ == "PROPN"
-                                                      and t.lower_ in a.token_index) \
+                                                      and (t.lower_ in a.token_index or self._registered_person(t))) \
                     and not a.in_quote_content(a.pos(t)):
                 ref = a.resolve(t)
-                if ref is not None and not ref.outlet:
+                if ref is not None and not ref.outlet and not ref.members and ref.speaker in a.persons:
                     a.add_salience(a.pos(t), ref)
+                    if self.cue_lemma(t.head)[0] is None:
+                        # the subject of a plain clause: inside its own sentence it may be
+                        # reported content ("Ridley wants X, he said"), not the speaker
+                        a.plain_subjects.add(a.pos(t))
+
+    def _registered_person(self, t) -> bool:
+        sp = self.a.registry.lookup(t.text)
+        return sp is not None and not sp.is_outlet
 
     # --- direct quotes --------------------------------------------------------
     def direct_quotes(self, si: int, ss: int, se: int) -> None:

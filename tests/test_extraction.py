@@ -461,3 +461,32 @@ def test_unregistered_name_without_title(nlp, text, speaker):
     df = run(nlp, text)
     assert len(df) >= 1, df
     assert df["speaker"].iloc[0] == speaker
+
+
+# --- pronouns, role nouns and appositives resolve through the article before the registry ---
+RESOLVE_ARTICLE_CASES = [
+    # a person introduced without a speech verb is a candidate for a later pronoun
+    ("Ingrid Salo, whose ministry had backed the plan, did not hide her anger. "
+     "She told reporters the ruling was a mistake.", "the ruling was a mistake", "Ingrid Salo"),
+    # "he" in a tail cue is not the name inside the reported content of its own sentence
+    ("Tomas Reyes is an economist at a bank in Lima. Viktor Lund and his allies want a quick deal, "
+     "he said.", "Viktor Lund and his allies want a quick deal", "Tomas Reyes"),
+    # the name in an appositive of the role noun's complement wins
+    ("The mayor of Tamworth, Gwen Abara, said she backed the plan.", "she backed the plan", "Gwen Abara"),
+    # an appositive organisation name
+    ("The insurer, Halvard Mutual Group, said in a statement it would appeal.", "it would appeal",
+     "Halvard Mutual Group"),
+    # "the senator" is the senator met most recently in the article, not the registry's
+    ("Sen. Lydia Korver spoke on Monday. The senator said the bill would fail.",
+     "the bill would fail", "Lydia Korver"),
+]
+
+
+@pytest.mark.parametrize("text,quote,speaker", RESOLVE_ARTICLE_CASES, ids=[c[2] for c in RESOLVE_ARTICLE_CASES])
+def test_resolution_through_the_article(nlp, text, quote, speaker):
+    reg = SpeakerRegistry.from_records([{"name": "Harlan Oakes", "aliases": ["Oakes"], "role": "US Senator",
+                            "role_nouns": ["senator"], "gender": "male", "group": "US Congress"}])
+    df = run(nlp, text, registry=reg)
+    rows = find(df, quote)
+    assert len(rows) == 1, df[["speaker", "text"]]
+    assert rows["speaker"].iloc[0] == speaker
