@@ -41,6 +41,24 @@ def _subject(tok, depth: int = 0):
     return None
 
 
+_DECLINE = {"decline", "refuse", "stop", "fail", "avoid", "hesitate", "stopped", "declined", "refused"}
+
+
+def _non_committal(tok) -> bool:
+    """A speech verb that reports NOT saying: "would not say whether", "declined to say",
+    "stopped short of saying", "refused to comment on"."""
+    if any(c.dep_ == "neg" for c in tok.children):
+        return True
+    h = tok
+    for _ in range(3):
+        if h.dep_ not in ("xcomp", "pcomp", "pobj", "prep", "advcl") or h.head.i == h.i:
+            break
+        h = h.head
+        if h.lemma_.lower() in _DECLINE or h.lower_ in _DECLINE or h.lower_ == "short":
+            return True
+    return False
+
+
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     """Trim spaces, a leading "that"/comma and trailing punctuation (keeping closing quotes)."""
     while s < e and text[s] in " \t\r\n\u00a0,:;\u2014\u2013-":
@@ -283,6 +301,9 @@ class _Extractor:
                 continue
             tp = a.pos(t)
             if a.in_quote_content(tp):
+                continue
+            if _non_committal(t):
+                a.used_cues.add(_key(t))
                 continue
             subj = self._cue_subject(t)
             if subj is None or a.in_quote_content(a.pos(subj)):

@@ -490,3 +490,23 @@ def test_resolution_through_the_article(nlp, text, quote, speaker):
     rows = find(df, quote)
     assert len(rows) == 1, df[["speaker", "text"]]
     assert rows["speaker"].iloc[0] == speaker
+
+
+# --- speech reported as NOT said is not a statement ---
+@pytest.mark.parametrize("text,absent", [
+    ("Marta Ilves would not say whether the fleet would be sold.", "the fleet would be sold"),
+    ("Marta Ilves declined to say when the mill would reopen.", "when the mill would reopen"),
+    ("Marta Ilves praised the deal but stopped short of saying the dispute was over.",
+     "the dispute was over"),
+    ("Marta Ilves did not say that the port would close.", "the port would close"),
+])
+def test_non_committal_speech_is_not_a_statement(nlp, text, absent):
+    df = run(nlp, text)
+    assert not any(absent in t for t in df["text"]), df[["speaker", "text"]]
+
+
+def test_negated_cue_keeps_coordinated_statement(nlp):
+    df = run(nlp, "Marta Ilves would not say whether the fleet would be sold, but noted that "
+                  "freight rates had doubled.")
+    assert list(df["text"]) == ["freight rates had doubled"]
+    assert df["speaker"].iloc[0] == "Marta Ilves"
