@@ -302,7 +302,8 @@ class _Extractor:
             tp = a.pos(t)
             if a.in_quote_content(tp):
                 continue
-            if _non_committal(t):
+            if _non_committal(t) or any(c.lower_ in ("what", "whatever") and c.i < t.i for c in t.children):
+                # "opposed what he called X": a description inside someone's statement
                 a.used_cues.add(_key(t))
                 continue
             subj = self._cue_subject(t)
@@ -348,6 +349,19 @@ class _Extractor:
                 if stop > last + 1:
                     e = max(e, a.end(t.doc[stop - 1]))
                 s, e = self._cut_tail(t, s, e)
+                # "said A but argued B": a second speech verb coordinated with the reported
+                # clause, with no subject of its own, is the speaker's next cue, not content
+                for h in heads:
+                    for c in h.children:
+                        if c.dep_ == "conj" and c.i > h.i and self.cue_lemma(c)[0] is not None \
+                                and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children) \
+                                and not a.in_quote_content(a.pos(c)):
+                            k = c.i - 1
+                            while k > h.i and (c.doc[k].dep_ == "cc" or c.doc[k].is_punct and c.doc[k].text not in ALL_DQ
+                                               or c.doc[k].is_space):
+                                k -= 1
+                            if s < a.end(c.doc[k]) < e:
+                                e = a.end(c.doc[k])
                 spans = [(s, e)]
             else:
                 left = [h for h in heads if a.pos(h) < tp]

@@ -510,3 +510,16 @@ def test_negated_cue_keeps_coordinated_statement(nlp):
                   "freight rates had doubled.")
     assert list(df["text"]) == ["freight rates had doubled"]
     assert df["speaker"].iloc[0] == "Marta Ilves"
+
+
+# --- coordinated speech verbs: two statements; a nested "what he called" is not a second one ---
+def test_said_a_but_argued_b_gives_two_statements(nlp):
+    df = run(nlp, "Olga Berg said she liked the proposal but argued the ministry should wait for the audit.")
+    assert set(df["text"]) == {"she liked the proposal", "the ministry should wait for the audit"}
+    assert set(df["speaker"]) == {"Olga Berg"}
+
+
+def test_what_he_called_is_not_a_second_statement(nlp):
+    df = run(nlp, 'Pavel Horak said Prague rejected what he called "reckless and one-sided" quotas.')
+    assert list(df["text"]) == ['Prague rejected what he called "reckless and one-sided" quotas']
+    assert df["speaker"].iloc[0] == "Pavel Horak"
