@@ -395,6 +395,16 @@ class _Article:
                 if g is None and not members:
                     members = [n for n, p in self.persons.items()
                                if self._spoke(n) and not p.outlet and p.group and sing in p.group.lower()]
+            if not members and ("both" in dets or "two" in dets):
+                # "Both scholars": the two most recent person speakers of the article
+                recent: list[str] = []
+                for st in reversed(self.stmts):
+                    for r in (st.ref.members or [st.ref]):
+                        p = self.persons.get(r.speaker)
+                        if p is not None and not p.outlet and r.speaker not in recent:
+                            recent.append(r.speaker)
+                if len(recent) >= 2:
+                    members = recent[:2]
             if members:
                 ref = _Ref(g or bare, mention, ms, me, "group", group=g)
                 ref.members = [self.ref_for(n, mention, ms, me, "group") for n in members]

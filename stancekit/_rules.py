@@ -95,6 +95,7 @@ class _Extractor:
             self.cue_statements(si, sent)
             self.noun_cues(si, sent)
             self.according_to(si, sent)
+            self.view_frame(si, sent)
         self.continuations()
         return a.stmts
 
@@ -662,6 +663,33 @@ class _Extractor:
             conf = 0.8 if ref.resolution in ("name", "outlet") else 0.65
             spans = [(s, e)] + ([extra_span] if extra_span is not None and kind != "direct" else [])
             self.add(_Stmt(spans, ref, kind, cue, None, a.sent_of(s), conf, tail=phrase_s - ss >= 3))
+
+    def view_frame(self, si: int, sent) -> None:
+        """"In her view, content." / "In Smith's opinion, content." -> the owner's statement."""
+        a = self.a
+        toks = [t for t in sent if not t.is_space]
+        if len(toks) < 6 or toks[0].lower_ != "in":
+            return
+        k = 1
+        owner = None
+        while k < min(len(toks), 6) and toks[k].text != ",":
+            if toks[k].dep_ == "poss" and owner is None:
+                owner = toks[k]
+            k += 1
+        if owner is None or k >= len(toks) - 2 or toks[k - 1].lower_ not in (
+                "view", "opinion", "assessment", "words", "estimation", "judgment", "judgement"):
+            return
+        ss, se = a.pos(sent[0]), a.end(sent[-1])
+        if any(sp[0] < se and sp[1] > ss for st in a.stmts for sp in st.spans):
+            return
+        ref = a.resolve(owner)
+        if ref is None:
+            return
+        s, e = self._close_quote(*_trim(a.text, a.end(toks[k]), se))
+        if e - s < 3:
+            return
+        kind = "mixed" if any(ch in a.text[s:e] for ch in ALL_DQ) else "indirect"
+        self.add(_Stmt([(s, e)], ref, kind, None, None, a.sent_of(s), 0.7, cue_sent=si))
 
     # --- continuations ----------------------------------------------------------
     def continuations(self) -> None:

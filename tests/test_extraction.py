@@ -523,3 +523,21 @@ def test_what_he_called_is_not_a_second_statement(nlp):
     df = run(nlp, 'Pavel Horak said Prague rejected what he called "reckless and one-sided" quotas.')
     assert list(df["text"]) == ['Prague rejected what he called "reckless and one-sided" quotas']
     assert df["speaker"].iloc[0] == "Pavel Horak"
+
+
+# --- "Both X" without a registry alias: the two most recent speakers; "In her view," frames ---
+def test_both_plural_noun_resolves_to_two_recent_speakers(nlp):
+    text = ("Anika Roth, a historian in Bonn, said the treaty was outdated. "
+            "Marek Nowak, a lawyer in Gdansk, said the courts would decide. "
+            "Both academics agreed that the ruling would take years.")
+    df = run(nlp, text)
+    rows = find(df, "the ruling would take years")
+    assert set(rows["speaker"]) == {"Anika Roth", "Marek Nowak"}
+
+
+def test_in_her_view_frame(nlp):
+    text = ("Selma Aydin said the port would expand. In her view, the new berths will pay for "
+            "themselves within a decade.")
+    df = run(nlp, text)
+    rows = find(df, "the new berths will pay for themselves within a decade")
+    assert list(rows["speaker"]) == ["Selma Aydin"]
