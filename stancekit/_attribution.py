@@ -287,6 +287,13 @@ class _Article:
                 if e.start <= tok.i < e.end and e.end > span.end:
                     span = tok.doc[span.start:e.end]
                     break
+        if tok.pos_ == "PROPN" and tok.lower_ in ("embassy", "consulate", "mission", "delegation", "commission"):
+            # "the Chinese Embassy in Washington": the location is part of the organisation's name
+            for c in tok.rights:
+                if c.dep_ == "prep" and c.lower_ in ("in", "to") and any(
+                        g.dep_ == "pobj" and g.ent_type_ == "GPE" for g in c.children):
+                    span = tok.doc[span.start:max(span.end, c.right_edge.i + 1)]
+                    break
         elif tok.pos_ == "NOUN":
             # "a spokesperson for the Ministry of Commerce": keep the prepositional description
             for c in tok.rights:

@@ -541,3 +541,9 @@ def test_in_her_view_frame(nlp):
     df = run(nlp, text)
     rows = find(df, "the new berths will pay for themselves within a decade")
     assert list(rows["speaker"]) == ["Selma Aydin"]
+
+
+def test_embassy_in_city_keeps_its_full_name(nlp):
+    df = run(nlp, "The Brazilian Embassy in Ottawa said in a statement that the quotas were unfair.")
+    rows = find(df, "the quotas were unfair")
+    assert list(rows["speaker"]) == ["Brazilian Embassy in Ottawa"]
