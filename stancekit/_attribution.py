@@ -421,6 +421,11 @@ class _Article:
             bare = self.anon_names.setdefault(bare.lower(), bare)
             return _Ref(bare, mention, ms, me, "anonymous", group="unregistered")
         if not is_person_noun:
+            if tok.pos_ == "PROPN" and tok.lower_ in _ORG_HEADS and len(span) >= 2 and all(
+                    x.pos_ == "PROPN" or x.dep_ in ("case", "det") for x in span):
+                # "the Canadian Vehicle Manufacturers' Association" missed by NER
+                name = re.sub(r"^the\s+", "", mention, flags=re.I)
+                return _Ref(name, mention, ms, me, "name", group="unregistered")
             if tok.ent_type_ == "ORG" and tok.pos_ == "PROPN":
                 name = re.sub(r"^the\s+", "", mention, flags=re.I)
                 return _Ref(name, mention, ms, me, "name", group="unregistered")
@@ -512,6 +517,10 @@ class _Article:
             return self.ref_for(name, tok.text, pos, pos + len(tok.text), "pronoun")
         return None
 
+
+_ORG_HEADS = frozenset("""association council institute federation union chamber ministry department
+agency company corporation group bank board commission society foundation centre center university
+coalition alliance authority office party committee""".split())
 
 _ABBREV_TITLES = {"sen.": "Senator", "gov.": "Governor", "rep.": "Representative", "gen.": "General",
                   "sec.": "Secretary", "amb.": "Ambassador", "pres.": "President", "lt.": "Lieutenant",

@@ -35,6 +35,14 @@ def _subject(tok, depth: int = 0):
     for c in tok.lefts:
         if c.pos_ == "PROPN" and c.dep_ in ("advmod", "npadvmod", "dep", "compound", "amod") and c.i == tok.i - 1:
             return c
+    # "Castellanos, whose state's industry relies on ..., warned": the long relative clause
+    # is misparsed as an adverbial clause carrying the subject
+    for c in tok.lefts:
+        if c.dep_ == "advcl" and not any(g.dep_ == "mark" for g in c.children):
+            for g in c.lefts:
+                if g.dep_ == "nsubj" and g.pos_ == "PROPN" and g.left_edge.i == tok.sent.start \
+                        and any(x.lower_ in ("whose", "who", "which") for x in g.subtree):
+                    return g
     if depth < 3 and tok.dep_ in ("advcl", "conj", "xcomp", "pcomp", "acl") and tok.head.i != tok.i:
         if tok.head.pos_ in ("VERB", "AUX"):
             return _subject(tok.head, depth + 1)

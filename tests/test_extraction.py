@@ -547,3 +547,17 @@ def test_embassy_in_city_keeps_its_full_name(nlp):
     df = run(nlp, "The Brazilian Embassy in Ottawa said in a statement that the quotas were unfair.")
     rows = find(df, "the quotas were unfair")
     assert list(rows["speaker"]) == ["Brazilian Embassy in Ottawa"]
+
+
+# --- subjects separated from the cue; apostrophes in organisation names ---
+@pytest.mark.parametrize("text,quote,speaker", [
+    ("Rep. Diane Okoro (D-Ore.), whose district's timber mills depend on exports that cross the "
+     "Pacific twice before sale, cautioned that the duty could backfire.", "the duty could backfire",
+     "Diane Okoro"),
+    ("The province exports about 40,000 tonnes a year, according to the Atlantic Fish Packers' Association.",
+     "The province exports about 40,000 tonnes a year", "Atlantic Fish Packers' Association"),
+])
+def test_distant_subjects_and_org_names(nlp, text, quote, speaker):
+    df = run(nlp, text)
+    rows = find(df, quote)
+    assert list(rows["speaker"]) == [speaker], df[["speaker", "text"]]
