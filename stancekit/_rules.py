@@ -532,8 +532,19 @@ class _Extractor:
         dropped.
         """
         a = self.a
-        if t.dep_ != "parataxis" or subj.i > t.i:
+        if subj.i > t.i:
             return None
+        if t.dep_ != "parataxis":
+            # "A, he said, while B." parsed with A as the cue's ccomp and B as its clause
+            if t.dep_ != "ROOT" or not any(c.dep_ == "ccomp" and c.i < t.i for c in t.children):
+                return None
+            contrast = ("while", "whereas", "although", "though", "but", "and")
+            if not any(c.dep_ in ("advcl", "conj") and c.i > t.i and c.pos_ in ("VERB", "AUX")
+                       and c.tag_ != "VBG" and any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)
+                       and any(g.dep_ in ("mark", "cc") and g.lower_ in contrast for g in c.children)
+                       for c in t.children) and not any(c.dep_ == "cc" and c.i > t.i and c.lower_ in contrast
+                                                        for c in t.children):
+                return None
         first = min(subj.left_edge.i, t.i)
         prev = t.doc[first - 1] if first - 1 >= sent.start else None
         if prev is None or prev.text not in (",", "\u2014") or first - 1 - sent.start < 1:

@@ -435,6 +435,9 @@ MID_CUE_CASES = [
     ("Lena Okafor runs a port authority. Freight volumes fell in the spring, she said, while "
      "insurance costs kept rising.",
      "Lena Okafor", ["Freight volumes fell in the spring", "insurance costs kept rising"]),
+    ("Oskar Lind is a grain trader. Buyers in Asia want lower prices before the harvest, he said, "
+     "while sellers in Europe cannot wait much longer.",
+     "Oskar Lind", ["Buyers in Asia want lower prices before the harvest", "sellers in Europe cannot wait much longer"]),
     ("The most probable result, according to Tomas Varga, is a compromise on dairy quotas.",
      "Tomas Varga", ["The most probable result", "is a compromise on dairy quotas"]),
     ('Anders Holm spoke in Oslo. The shipping lanes, he added, "will stay open all winter."',
@@ -561,3 +564,9 @@ def test_distant_subjects_and_org_names(nlp, text, quote, speaker):
     df = run(nlp, text)
     rows = find(df, quote)
     assert list(rows["speaker"]) == [speaker], df[["speaker", "text"]]
+
+
+def test_time_clause_after_cue_is_not_content(nlp):
+    df = run(nlp, "The port will close for a week, Harbour Master Ines Duarte said on Monday, two days "
+                  "after Lisbon announced new inspections.")
+    assert list(df["text"]) == ["The port will close for a week"]
