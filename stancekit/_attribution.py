@@ -383,6 +383,8 @@ class _Article:
         bare = re.sub(r"^(?:the|a|an|both|all|two|three|several|some|many|other)\s+", "", mention,
                       flags=re.I).strip()
         bare = re.sub(r"^(?:the|a|an|both|two)\s+", "", bare, flags=re.I)
+        # "Quebec's premier" is "the Quebec premier"
+        bare = re.sub(r"^([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*)['\u2019]s?\s+(?=[a-z])", r"\1 ", bare)
         if not bare:
             return None
         sp = self.registry.lookup(bare)

@@ -570,3 +570,13 @@ def test_time_clause_after_cue_is_not_content(nlp):
     df = run(nlp, "The port will close for a week, Harbour Master Ines Duarte said on Monday, two days "
                   "after Lisbon announced new inspections.")
     assert list(df["text"]) == ["The port will close for a week"]
+
+
+def test_possessive_role_noun_resolves_like_modifier(nlp):
+    reg = SpeakerRegistry.from_records([{"name": "Ines Duarte", "aliases": ["Duarte"], "role": "Mayor of Lisbon",
+                                         "role_nouns": ["Lisbon mayor", "mayor"], "gender": "female"},
+                                        {"name": "Rui Costa", "role": "Mayor of Porto",
+                                         "role_nouns": ["Porto mayor", "mayor"], "gender": "male"}])
+    for text in ("Lisbon's mayor said the port would reopen.", "Lisbon\u2019s mayor said the port would reopen."):
+        rows = find(run(nlp, text, registry=reg), "the port would reopen")
+        assert list(rows["speaker"]) == ["Ines Duarte"]
