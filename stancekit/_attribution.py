@@ -424,7 +424,8 @@ class _Article:
             return _Ref(bare, mention, ms, me, "anonymous", group="unregistered")
         if not is_person_noun:
             if tok.pos_ == "PROPN" and tok.lower_ in _ORG_HEADS and len(span) >= 2 and all(
-                    x.pos_ == "PROPN" or x.dep_ in ("case", "det") for x in span):
+                    x.pos_ == "PROPN" or x.dep_ in ("case", "det")
+                    or x.dep_ == "amod" and x.text[:1].isupper() for x in span):
                 # "the Canadian Vehicle Manufacturers' Association" missed by NER
                 name = re.sub(r"^the\s+", "", mention, flags=re.I)
                 return _Ref(name, mention, ms, me, "name", group="unregistered")

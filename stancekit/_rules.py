@@ -510,6 +510,16 @@ class _Extractor:
                 if self.cue_lemma(h)[0] is not None:
                     return _subject(h)
                 h = h.head
+        if t.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children) \
+                and t.head.dep_ in ("ccomp", "acl"):
+            # "said (in a statement) that A and urged B": the second cue shares the speaker
+            h = t.head.head
+            for _ in range(3):
+                if self.cue_lemma(h)[0] is not None:
+                    return _subject(h)
+                if h.dep_ not in ("pobj", "prep") or h.head.i == h.i:
+                    break
+                h = h.head
         return _subject(t)
 
     def _close_quote(self, s: int, e: int) -> tuple[int, int]:

@@ -580,3 +580,11 @@ def test_possessive_role_noun_resolves_like_modifier(nlp):
     for text in ("Lisbon's mayor said the port would reopen.", "Lisbon\u2019s mayor said the port would reopen."):
         rows = find(run(nlp, text, registry=reg), "the port would reopen")
         assert list(rows["speaker"]) == ["Ines Duarte"]
+
+
+def test_said_that_a_and_urged_b(nlp):
+    df = run(nlp, "The Nordic Salmon Farmers' Council said in a statement that the quota was unfair and "
+                  "urged Brussels to drop it before the summer.")
+    assert set(df["speaker"]) == {"Nordic Salmon Farmers' Council"}
+    assert "the quota was unfair" in set(df["text"])
+    assert any(t.startswith("Brussels to drop it") for t in df["text"])
