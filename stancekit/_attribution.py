@@ -421,7 +421,10 @@ class _Article:
             if "the" in dets or "both" in dets:
                 return None
             bare = self.anon_names.setdefault(bare.lower(), bare)
-            return _Ref(bare, mention, ms, me, "anonymous", group="unregistered")
+            # a lead "Chinese experts said ..." before the experts are named: the group's members
+            # who speak later in the article take it over (see _Extractor.resolve_pending_groups)
+            return _Ref(bare, mention, ms, me, "anonymous", group=g or "unregistered",
+                        role="pending-group" if g is not None else None)
         if not is_person_noun:
             if tok.pos_ == "PROPN" and tok.lower_ in _ORG_HEADS and len(span) >= 2 and all(
                     x.pos_ == "PROPN" or x.dep_ in ("case", "det")

@@ -105,7 +105,34 @@ class _Extractor:
             self.according_to(si, sent)
             self.view_frame(si, sent)
         self.continuations()
+        self.resolve_pending_groups()
         return a.stmts
+
+    def resolve_pending_groups(self) -> None:
+        """A plural description matching a registry group ("Chinese experts said ...") before
+        any member is named goes to the members of that group who speak later in the article."""
+        a = self.a
+        done: dict[int, _Ref | None] = {}
+        for st in a.stmts:
+            ref = st.ref
+            if id(ref) in done:
+                st.ref = done[id(ref)] or ref
+                continue
+            if ref.resolution != "anonymous" or ref.role != "pending-group" or ref.members:
+                continue
+            done[id(ref)] = None
+            members = []
+            for other in a.stmts:
+                for r in (other.ref.members or [other.ref]):
+                    p = a.persons.get(r.speaker)
+                    if p is not None and p.group == ref.group and not p.outlet and r.speaker not in members \
+                            and other.spans[0][0] > st.spans[0][0]:
+                        members.append(r.speaker)
+            ref.role = None
+            if len(members) >= 2:
+                grp = _Ref(ref.group, ref.mention, ref.mstart, ref.mend, "group", group=ref.group)
+                grp.members = [a.ref_for(n, ref.mention, ref.mstart, ref.mend, "group") for n in members]
+                st.ref = done[id(ref)] = grp
 
     def note_subjects(self, sent) -> None:
         a = self.a

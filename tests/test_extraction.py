@@ -588,3 +588,15 @@ def test_said_that_a_and_urged_b(nlp):
     assert set(df["speaker"]) == {"Nordic Salmon Farmers' Council"}
     assert "the quota was unfair" in set(df["text"])
     assert any(t.startswith("Brussels to drop it") for t in df["text"])
+
+
+def test_lead_group_description_goes_to_members_named_later(nlp):
+    reg = SpeakerRegistry.from_records(
+        [{"name": "Aino Virta", "group": "Finnish economists"}, {"name": "Jussi Koski", "group": "Finnish economists"}],
+        groups=[{"name": "Finnish economists", "aliases": ["Finnish economists"]}],
+    )
+    text = ("Finnish economists on Monday criticized the new levy, saying it would slow investment.\n\n"
+            "Aino Virta said the levy was badly timed. Jussi Koski said exporters would suffer.")
+    df = run(nlp, text, registry=reg)
+    rows = find(df, "it would slow investment")
+    assert set(rows["speaker"]) == {"Aino Virta", "Jussi Koski"}
