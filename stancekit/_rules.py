@@ -49,6 +49,8 @@ def _subject(tok, depth: int = 0):
     return None
 
 
+_AS_ONLY = frozenset({"defend", "portray", "characterize", "characterise", "hail"})
+
 _DECLINE = {"decline", "refuse", "stop", "fail", "avoid", "hesitate", "stopped", "declined", "refused"}
 
 
@@ -365,6 +367,9 @@ class _Extractor:
                          or (c.dep_ == "prep" and c.lower_ in ("as", "of", "for", "with", "against", "in", "to", "on"))]
                 # a bare object ("condemned coercion") is narration, not reported content
                 if lemma not in ("deny", "describe", "call", "accuse", "urge") and not any(c.dep_ in ("xcomp", "oprd", "ccomp", "prep") for c in heads):
+                    heads = []
+                # "defended X as Y" / "portrayed X as Y": only the "as" frame reports an assertion
+                if lemma in _AS_ONLY and not any(c.dep_ == "prep" and c.lower_ == "as" for c in heads):
                     heads = []
                 if lemma not in ("deny", "describe", "call", "warn"):
                     kind_hint = "reported"

@@ -600,3 +600,16 @@ def test_lead_group_description_goes_to_members_named_later(nlp):
     df = run(nlp, text, registry=reg)
     rows = find(df, "it would slow investment")
     assert set(rows["speaker"]) == {"Aino Virta", "Jussi Koski"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Estonian officials have defended the levy as a way to protect local ferries.",
+     "the levy as a way to protect local ferries"),
+    ("Estonian officials defended the levy in parliament on Tuesday.", None),
+])
+def test_defended_x_as_y(nlp, text, expected):
+    df = run(nlp, text)
+    if expected is None:
+        assert df.empty, df[["speaker", "text"]]
+    else:
+        assert list(df["text"]) == [expected]
