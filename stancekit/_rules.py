@@ -140,7 +140,8 @@ class _Extractor:
         a = self.a
         for t in sent:
             if t.dep_ in ("nsubj", "nsubjpass") and (t.ent_type_ == "PERSON" or t.pos_ == "PROPN"
-                                                      and (t.lower_ in a.token_index or self._registered_person(t))) \
+                                                      and (t.lower_ in a.token_index or self._registered_person(t)
+                                                           or self._untyped_name(t))) \
                     and not a.in_quote_content(a.pos(t)):
                 ref = a.resolve(t)
                 if ref is not None and not ref.outlet and not ref.members and ref.speaker in a.persons:
@@ -149,6 +150,13 @@ class _Extractor:
                         # the subject of a plain clause: inside its own sentence it may be
                         # reported content ("Ridley wants X, he said"), not the speaker
                         a.plain_subjects.add(a.pos(t))
+
+    @staticmethod
+    def _untyped_name(t) -> bool:
+        """"Hugo Brandt spoke ..." with no entity from NER: a two-word capitalised name."""
+        prev = t.doc[t.i - 1] if t.i > t.sent.start else None
+        return not t.ent_type_ and prev is not None and prev.pos_ == "PROPN" and prev.dep_ == "compound" \
+            and not prev.ent_type_ and t.text[:1].isupper() and not t.text.isupper() and prev.text[:1].isupper()
 
     def _registered_person(self, t) -> bool:
         sp = self.a.registry.lookup(t.text)

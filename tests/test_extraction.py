@@ -613,3 +613,9 @@ def test_defended_x_as_y(nlp, text, expected):
         assert df.empty, df[["speaker", "text"]]
     else:
         assert list(df["text"]) == [expected]
+
+
+def test_name_missed_by_ner_is_a_pronoun_antecedent(nlp):
+    df = run(nlp, 'Hugo Brandt spoke to reporters. The tariff, he said, "will not survive the summer."')
+    assert set(df["speaker"]) == {"Hugo Brandt"}
+    assert "The tariff" in set(df["text"])
