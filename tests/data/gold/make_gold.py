@@ -531,6 +531,125 @@ GOLD["beltway-ledger-2026-02-26-canadian-ev-battery-tariffs"] = [
 ]
 
 
+# --------------------------------------------------------------------------
+# Held-out set 2 (March 2026), annotated by hand before running the extractor.
+# --------------------------------------------------------------------------
+# Wire style: "told ... that" with a partial quote, split-off second quoted
+# sentence, he/she with a male minister and a female USTR, said-no-that,
+# "said in a statement that", anonymous official, indirect speech split by an
+# inverted "she said", continuation after a direct quote, "according to" an
+# organisation, a group ("The group") relayed by the Canadian Press.
+GOLD["continental-wire-2026-03-05-dairy-quota-barbs"] = [
+    S('Canada had "slow-walked every commitment it made on dairy" since the pact took effect',
+      "Megan Caldwell", "mixed", "told"),
+    S("Washington was prepared to bring a new case under the agreement's dispute-settlement chapter",
+      "Megan Caldwell", "indirect", "said"),
+    S("We have been patient. We have been more than patient,", "Megan Caldwell", "direct", "said"),
+    S("American dairy farmers were promised access to the Canadian market, and they are still waiting for it.",
+      "Megan Caldwell", "direct", "said"),
+    S("Supply management is not on the table, and it was never on the table,", "Dominic Leclair", "direct", "told"),
+    S("Ambassador Caldwell knows that as well as I do.", "Dominic Leclair", "direct", "told"),
+    S("Canada had fully met its obligations under two previous panel rulings", "Dominic Leclair", "indirect", "said"),
+    S("the United States had not filled its own share of the tariff-rate quotas in any year since 2021",
+      "Dominic Leclair", "indirect", "adding"),
+    S("Canadian exports of butter and cheese to the US had also faced new inspection fees this winter",
+      "Dominic Leclair", "indirect", "noted"),
+    S('the law as "a provocation dressed up as procedure."', "Megan Caldwell", "mixed", "described"),
+    # "She" = Caldwell (the only female candidate).
+    S("the administration would raise the matter when negotiators meet in Mexico City later this month",
+      "Megan Caldwell", "indirect", "said"),
+    S("no decision had been made", "Dominic Leclair", "indirect", "said"),
+    S('he had spoken with Caldwell by phone on Wednesday and that the call had been "frank."',
+      "Dominic Leclair", "mixed", "said in a statement"),
+    S("the US side had not tabled a specific proposal on dairy", "senior Canadian official", "indirect", "said"),
+    S("They want a headline, not a negotiation,", "senior Canadian official", "direct", "said"),
+    S("both governments were playing to domestic audiences", "Anjali Mehta", "indirect", "said"),
+    S("The dollar amounts at stake are small compared with autos or energy", "Anjali Mehta", "indirect", "said"),
+    S("dairy carries symbolic weight in Quebec and in Wisconsin alike", "Anjali Mehta", "indirect", "said", join=True),
+    S("Nobody is going to lose an election over the price of cheese in Buffalo,", "Anjali Mehta", "direct", "said"),
+    S("But somebody could lose one over a farm closing in the Eastern Townships.", "Anjali Mehta", "direct", "said"),
+    S("Washington's leverage is also weaker than it looks, because the quotas it wants expanded are already going unused",
+      "Anjali Mehta", "continuation", None),
+    S("the sector supports about 220,000 jobs", "Dairy Farmers of Canada", "indirect", "according to"),
+    S('Ottawa to "hold the line,"', "Dairy Farmers of Canada", "mixed", "urged", "The Canadian Press"),
+]
+
+# SCMP style: British punctuation (closing period outside the quote), "told
+# the Post" (the outlet itself as via), an organisation "said", a group
+# reference over two Chinese scholars, inverted multi-sentence quote, "he" vs
+# "her" (Fournier/Okafor), an "in his view" continuation, an embassy statement
+# with said + urged, a named embassy spokesperson, "according to" an acronym,
+# an outlet relaying and an outlet making its own claim.
+GOLD["southsea-post-2026-03-11-canada-visa-screening-academics"] = [
+    S('the measure was "country-agnostic"', "Immigration, Refugees and Citizenship Canada", "mixed", "said"),
+    S('the policy was "less about security than about signalling to Washington"',
+      "Han Jiaqi", "mixed", "told", "South Sea Morning Post"),
+    S("Canada is trying to prove its loyalty before the trade review,", "Han Jiaqi", "direct", "said"),
+    S("It is the students who pay the price.", "Han Jiaqi", "direct", "said"),
+    S("Ottawa had legitimate concerns about technology transfer", "Cheng Yufei", "indirect", "said"),
+    S("a blanket screening rule would push talented students towards Europe and Australia",
+      "Cheng Yufei", "indirect", "argued"),
+    S("they expected Beijing to respond cautiously, as it was still seeking to restore relations with Ottawa after the 2024 canola dispute",
+      ["Han Jiaqi", "Cheng Yufei"], "indirect", "said"),
+    S("We have spent 20 years building labs that depend on these collaborations. You cannot switch them off with a memo and expect them to come back,",
+      "Margaret Okafor", "direct", "said"),
+    S("the previous system relied too heavily on universities policing themselves", "Daniel Fournier", "indirect", "said"),
+    S("Frankly, the old approach was a fig leaf,", "Daniel Fournier", "direct", "told", "South Sea Morning Post"),
+    S("The new rule, in his view, at least makes the standard public", "Daniel Fournier", "continuation", None),
+    S("she did not dispute that some risks were real", "Margaret Okafor", "indirect", "said"),
+    S('the six-month wait as "a de facto ban for anyone on a funding clock"', "Margaret Okafor", "mixed", "described"),
+    S('Beijing "firmly opposes" the politicisation of normal educational exchanges',
+      "Chinese Embassy in Ottawa", "mixed", "said in a statement"),
+    S('Canada to "provide a fair, just and non-discriminatory environment for Chinese students"',
+      "Chinese Embassy in Ottawa", "mixed", "urged"),
+    S('China would "take the necessary measures to protect the legitimate rights and interests" of its citizens',
+      "Zhao Liwen", "mixed", "added"),
+    S("about 9,300 Chinese students held active graduate-level study permits at the end of last year",
+      "Immigration, Refugees and Citizenship Canada", "indirect", "according to"),
+    S("it had not been consulted on the list of sensitive fields", "Universities Canada", "indirect", "said", "The Globe and Mail"),
+    S("the list had been drawn up with input from Canada's Five Eyes intelligence partners",
+      "The Globe and Mail", "indirect", "said"),
+    S('he "stands by" the decision and that the screening would be reviewed after a year', "Samuel Osei", "mixed", "said"),
+]
+
+# CBC style: two named premiers in the lede ("say"), "the two premiers" group
+# reference, split-off second quoted sentence, said + noted, "according to" at
+# the end of a sentence, "called X 'reckless'", "she said in a statement" vs
+# "Premier Ford" inside the quote, "In an interview with CBC News" (via),
+# "He said she had been" (two genders), anonymous provincial official relaying
+# to CBC, inverted indirect "..., he said", a trailing unattributed quote,
+# Reuters making its own claim, narration.
+GOLD["northern-broadcast-2026-03-18-electricity-exports"] = [
+    S("they are prepared to use electricity exports as leverage if Washington follows through on new tariffs on Canadian aluminum",
+      ["Doug Ford", "Claire Boudreau"], "indirect", "say"),
+    S("any surcharge on power sent south would be a last resort", ["Doug Ford", "Claire Boudreau"], "indirect", "said"),
+    S("Nobody wants to do this. But we're not going to sit back while our workers get hammered,", "Doug Ford", "direct", "said"),
+    S("If they want to play hardball, we've got the power — literally.", "Doug Ford", "direct", "said"),
+    S('New Brunswick would "keep every option on the table,"', "Claire Boudreau", "mixed", "said"),
+    S("the utility's export contracts run until 2031 and could not simply be torn up", "Claire Boudreau", "indirect", "noted"),
+    S("Ontario exported about 14 terawatt-hours of electricity to the US last year, most of it to New York and Michigan",
+      "Independent Electricity System Operator", "indirect", "according to"),
+    S('the threat "reckless"', "Alicia Brennan", "mixed", "called"),
+    S("it would hurt families on both sides of the border", "Alicia Brennan", "indirect", "said"),
+    S("Premier Ford knows that New Yorkers are not the ones setting tariff policy,", "Alicia Brennan", "direct", "said in a statement"),
+    S("Punishing our ratepayers for decisions made in Washington is not leverage. It's just cruelty with extra steps.",
+      "Alicia Brennan", "direct", "said in a statement"),
+    S("her office had been in contact with the White House about the aluminum tariffs, and that she had urged the administration to exempt Canadian metal used by New York manufacturers",
+      "Alicia Brennan", "indirect", "said"),
+    S('he had "a lot of respect" for the governor', "Doug Ford", "mixed", "said", "CBC"),
+    S('she had been "a good friend to Ontario," but that his obligation was to the people of his province',
+      "Doug Ford", "mixed", "said", "CBC"),
+    S("the province had modelled a surcharge of 25 per cent on exports", "senior official in the Ontario government", "indirect", "told", "CBC"),
+    S("no final decision had been taken", "senior official in the Ontario government", "indirect", "said"),
+    S("an export surcharge would likely do more damage to Ontario's own finances than to American consumers",
+      "Pierre-Luc Gendron", "indirect", "said"),
+    S("Hydro exports are one of the few reliable sources of revenue for provincial utilities", "Pierre-Luc Gendron", "indirect", "said"),
+    S("It's a weapon that points both ways.", "Pierre-Luc Gendron", "direct", "said"),
+    S("the US Commerce Department was preparing a list of Canadian aluminum products that could be exempted from the tariffs",
+      "Reuters", "indirect", "reported"),
+]
+
+
 # ==========================================================================
 # Machinery
 # ==========================================================================
