@@ -235,6 +235,16 @@ class _Article:
             tok = tok.head.head
         conjs = [c for c in tok.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
         if conjs:
+            # "The Globe and Mail", "Procter and Gamble": an "and" inside one entity or one
+            # listed outlet name is part of the name, not a coordination of two speakers
+            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end
+                        and e.label_ in ("ORG", "WORK_OF_ART", "FAC", "PRODUCT")), None)
+            conjs = [c for c in conjs if not (ent is not None and ent.start <= c.i < ent.end
+                                              and c.lower_ not in self.token_index
+                                              and tok.lower_ not in self.token_index)
+                     and c.lower_ != tok.lower_
+                     and self.outlet_name(self.text[self.pos(tok.left_edge):self.end(c)]) is None]
+        if conjs:
             refs = [self._resolve_one(x) for x in [tok] + conjs]
             refs = [r for r in refs if r is not None and not r.members]
             if len(refs) > 1:

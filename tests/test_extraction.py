@@ -619,3 +619,16 @@ def test_name_missed_by_ner_is_a_pronoun_antecedent(nlp):
     df = run(nlp, 'Hugo Brandt spoke to reporters. The tariff, he said, "will not survive the summer."')
     assert set(df["speaker"]) == {"Hugo Brandt"}
     assert "The tariff" in set(df["text"])
+
+
+# --- names containing "and" stay whole: one speaker, not a coordination ---
+@pytest.mark.parametrize("text,quote,speaker", [
+    ("The Globe and Mail said the pipeline review had stalled.", "the pipeline review had stalled",
+     "The Globe and Mail"),
+    ("Procter and Gamble said prices would rise in the spring.", "prices would rise in the spring",
+     "Procter and Gamble"),
+])
+def test_names_with_and_are_one_speaker(nlp, text, quote, speaker):
+    df = run(nlp, text)
+    rows = find(df, quote)
+    assert list(rows["speaker"]) == [speaker], df[["speaker", "text"]]
