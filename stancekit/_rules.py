@@ -649,9 +649,15 @@ class _Extractor:
                 if lemma is not None and tok.tag_ == "VBG":
                     return s, a.tstart[i - 1]
                 # ", Axios reported." / ", the ministry said." closing the sentence
-                h = tok.head
-                if tok.dep_ == "nsubj" and h.i != t.i and h.i > tok.i and self.cue_lemma(h)[0] is not None \
-                        and all(x.is_punct or x.is_space for x in h.doc[h.i + 1:h.sent.end]):
+                # (", The Globe and Mail reported on Monday." : the cue's own modifiers may follow)
+                n = tok
+                while n.dep_ in ("det", "compound", "amod") and n.head.i > n.i:
+                    n = n.head
+                h = n.head
+                if n.dep_ == "nsubj" and n.left_edge.i == tok.i and h.i != t.i and h.i > n.i and self.cue_lemma(h)[0] is not None \
+                        and not any(c.dep_ in ("ccomp", "dobj") and c.i > h.i for c in h.children) \
+                        and all(x.is_punct or x.is_space or x.i <= h.right_edge.i
+                                for x in h.doc[h.i + 1:h.sent.end]):
                     return s, a.tstart[i - 1]
             i += 1
         return s, e

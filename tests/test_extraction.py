@@ -632,3 +632,12 @@ def test_names_with_and_are_one_speaker(nlp, text, quote, speaker):
     df = run(nlp, text)
     rows = find(df, quote)
     assert list(rows["speaker"]) == [speaker], df[["speaker", "text"]]
+
+
+# --- ", OUTLET reported on Monday." closing a sentence with its own speaker: the outlet is `via` ---
+def test_sentence_final_outlet_relays_the_speaker(nlp):
+    df = run(nlp, "The Harbour Pilots Guild, which represents 400 pilots, said it had not been warned about "
+                  "the schedule, The Globe and Mail reported on Friday.")
+    assert list(df["speaker"]) == ["Harbour Pilots Guild"], df[["speaker", "text"]]
+    assert list(df["text"]) == ["it had not been warned about the schedule"]
+    assert list(df["via"]) == ["The Globe and Mail"]
