@@ -118,14 +118,44 @@ class _Article:
     def _learn_abbreviations(self) -> None:
         from .registry import normalize_name
 
-        for m in re.finditer(r"((?:[A-Z][\w&'.-]*\s){1,6})\(([A-Z]{2,6})\)", self.text):
-            long = m.group(1).strip()
-            words = long.split()
+        # "Financial Times (FT)", "Immigration, Refugees and Citizenship Canada (IRCC)": capitalised
+        # words, possibly joined by commas and lower-case connectors, then the bracketed acronym
+        self.abbr_spans: list[tuple[int, int, str]] = []   # (start, end, long form) of definitions
+        for m in re.finditer(r"((?:[A-Z][\w&'.-]*(?:,?\s+(?:(?:and|of|for|the|on|de|&)\s+)*)){1,8})"
+                             r"\(([A-Z]{2,6})\)", self.text):
             abbr = m.group(2)
-            initials = "".join(w[0] for w in words if w[0].isupper())
-            if initials.endswith(abbr) or abbr == initials[-len(abbr):]:
-                long = " ".join(words[-len(abbr):]) if len(words) > len(abbr) else long
+            caps = list(re.finditer(r"[A-Z][\w&'.-]*", m.group(1)))
+            initials = "".join(c.group(0)[0] for c in caps)
+            start = m.start(1)
+            if len(caps) > len(abbr) and initials.endswith(abbr):
+                start = m.start(1) + caps[-len(abbr)].start()
+            long = self.text[start:m.end(1)].strip(_TRAIL)
             self.aliases[normalize_name(abbr)] = long
+            if initials.endswith(abbr) and len(abbr) >= 3:
+                self.abbr_spans.append((start, start + len(long), long))
+
+    def acronym_org(self, tok) -> _Ref | None:
+        """An organisation defined with an acronym: the long form itself or the acronym later."""
+        from .registry import normalize_name
+
+        p = self.pos(tok)
+        long = next((lf for s, e, lf in self.abbr_spans if s <= p < e), None)
+        if long is not None:
+            s, e = next((s, e) for s, e, lf in self.abbr_spans if s <= p < e)
+            ms, me = s, e
+        elif tok.pos_ in ("PROPN", "NOUN", "X") and tok.text.isupper() and normalize_name(tok.text) in self.aliases:
+            long = self.aliases[normalize_name(tok.text)]
+            if not any(lf == long for _, _, lf in self.abbr_spans):
+                return None
+            ms, me = p, self.end(tok)
+        else:
+            return None
+        if self.outlet_name(long) is not None:
+            return None
+        sp = self.registry.lookup(long)
+        name = sp.name if sp is not None else long
+        return _Ref(name, self.text[ms:me], ms, me, "name",
+                    group=(sp.group if sp is not None and sp.group else "unregistered"))
 
     # --- outlets ----------------------------------------------------------
     def outlet_name(self, phrase: str) -> str | None:
@@ -233,6 +263,9 @@ class _Article:
         """
         if tok.lower_ in ("which", "who", "that") and tok.head.dep_ == "relcl":
             tok = tok.head.head
+        org = self.acronym_org(tok)
+        if org is not None:
+            return org
         conjs = [c for c in tok.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
         if conjs:
             # "The Globe and Mail", "Procter and Gamble": an "and" inside one entity or one

@@ -641,3 +641,13 @@ def test_sentence_final_outlet_relays_the_speaker(nlp):
     assert list(df["speaker"]) == ["Harbour Pilots Guild"], df[["speaker", "text"]]
     assert list(df["text"]) == ["it had not been warned about the schedule"]
     assert list(df["via"]) == ["The Globe and Mail"]
+
+
+# --- an organisation defined with a bracketed acronym: the long form speaks, the acronym resolves to it ---
+def test_acronym_defined_in_text_resolves_to_full_name(nlp):
+    text = ("Fisheries, Oceans and Coastal Guard Norway (FOCGN) said the quota was provisional. "
+            "According to FOCGN, about 310 vessels were affected. FOCGN also said checks would start in May.")
+    df = run(nlp, text)
+    assert set(df["speaker"]) == {"Fisheries, Oceans and Coastal Guard Norway"}, df[["speaker", "text"]]
+    assert {"the quota was provisional", "about 310 vessels were affected",
+            "checks would start in May"} <= set(df["text"])
