@@ -72,6 +72,7 @@ class _Article:
         self.offset: dict[int, int] = {}
         self.sents: list = []        # (start, end, span, offset, para_id)
         self.sent_starts: list[int] = []
+        self.org_ents: list[tuple[int, int, str]] = []   # (start, end, text) of ORG entities
         for para_id, (off, doc) in enumerate(docs):
             for t in doc:
                 self.tokens.append(t)
@@ -82,6 +83,9 @@ class _Article:
                 self.sents.append((off + s.start_char, off + s.end_char, s, off, para_id))
                 self.sent_starts.append(off + s.start_char)
             self.offset[id(doc)] = off
+            for e in doc.ents:
+                if e.label_ == "ORG":
+                    self.org_ents.append((off + e.start_char, off + e.end_char, e.text))
         self.quotes = scan_quotes(text) if quotes is None else quotes
         self.qstarts = [q.open for q in self.quotes]
         self.persons: dict[str, _Person] = {}
@@ -468,6 +472,12 @@ class _Article:
             # who speak later in the article take it over (see _Extractor.resolve_pending_groups)
             return _Ref(bare, mention, ms, me, "anonymous", group=g or "unregistered",
                         role="pending-group" if g is not None else None)
+        if not is_person_noun and tok.pos_ == "NOUN" and sing in _ORG_REF_NOUNS and not plural \
+                and any(d in ("the", "this") for d in dets):
+            # "The group urged ...": the organisation of that kind mentioned most recently
+            ref = self.resolve_org_noun(sing, ms, mention, me)
+            if ref is not None:
+                return ref
         if not is_person_noun:
             if tok.pos_ == "PROPN" and tok.lower_ in _ORG_HEADS and len(span) >= 2 and all(
                     x.pos_ == "PROPN" or x.dep_ in ("case", "det")
@@ -532,6 +542,44 @@ class _Article:
                 return self.ref_for(name, mention, pos, me, "role")
         return None
 
+    def resolve_org_noun(self, sing: str, pos: int, mention, me) -> _Ref | None:
+        from .registry import normalize_name
+
+        words = _ORG_REF_NOUNS[sing]
+        cands: list[tuple[int, str, bool]] = []    # (position, name, is a speaker already)
+        for s, _, txt in self.org_ents:
+            if s < pos:
+                cands.append((s, re.sub(r"^the\s+", "", txt, flags=re.I).strip(_TRAIL), False))
+        for s, e, long in self.abbr_spans:
+            if s < pos:
+                cands.append((s, long, False))
+        for p, name in self.salience:
+            known_org = any(w in _ORG_HEADS or w in _ORG_REF_NOUNS for w in re.findall(r"[a-z]+", name.lower())) \
+                or any(name == re.sub(r"^the\s+", "", txt, flags=re.I) for _, _, txt in self.org_ents)
+            if p < pos and (name not in self.persons or known_org and not self.persons[name].gender) and not any(
+                    st.ref.speaker == name and st.ref.resolution == "anonymous" for st in self.stmts):
+                cands.append((p, name, True))
+        for _, name, spoke in sorted(cands, reverse=True):
+            key = normalize_name(name)
+            if not key or self.outlet_name(name) is not None:
+                continue
+            if key in self.aliases:
+                name = self.aliases[key]
+            low = name.lower()
+            if words and not any(re.search(rf"\b{w}", low) for w in words):
+                continue
+            if not spoke and (not name[:1].isupper() or len(name) < 3):
+                continue
+            sp = self.registry.lookup(name)
+            if sp is not None and sp.is_outlet:
+                continue
+            if sp is not None:
+                return self.person_ref(sp.name, mention, pos, me, role=None, gender=None, resolution="role") \
+                    if not spoke else self.ref_for(sp.name, mention, pos, me, "role")
+            grp = next((st.ref.group for st in reversed(self.stmts) if st.ref.speaker == name), None)
+            return _Ref(name, mention, pos, me, "role", group=grp or "unregistered")
+        return None
+
     def _last_pos(self, name: str) -> int:
         return max((p for p, n in self.salience if n == name), default=-1)
 
@@ -570,6 +618,16 @@ class _Article:
 _ORG_HEADS = frozenset("""association council institute federation union chamber ministry department
 agency company corporation group bank board commission society foundation centre center university
 coalition alliance authority office party committee""".split())
+
+# "the group said": organisation nouns and the words a matching name must contain (empty: any)
+_ORG_REF_NOUNS = {
+    "group": (), "organization": (), "organisation": (), "association": (), "lobby": (), "body": (),
+    "council": ("council",), "union": ("union",), "coalition": ("coalition", "alliance"),
+    "federation": ("federation",), "alliance": ("alliance", "coalition"),
+    "ministry": ("ministry", "department"), "department": ("department", "ministry"),
+    "agency": ("agency", "service", "administration"), "company": (), "firm": (), "corporation": (),
+    "bank": ("bank",), "regulator": ("commission", "authority", "board", "regulator"),
+}
 
 _ABBREV_TITLES = {"sen.": "Senator", "gov.": "Governor", "rep.": "Representative", "gen.": "General",
                   "sec.": "Secretary", "amb.": "Ambassador", "pres.": "President", "lt.": "Lieutenant",

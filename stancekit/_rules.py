@@ -642,6 +642,11 @@ class _Extractor:
             tok = a.tokens[i]
             low = tok.lower_
             prevtok = a.tokens[i - 1] if i > 0 else None
+            # (a closing quote mark after the comma: '... to "hold the line," the CP reported')
+            if prevtok is not None and prevtok.text in ALL_DQ and i > 1 and a.tokens[i - 2].text == "," \
+                    and a.quote_at(a.tstart[i - 1]) is not None \
+                    and a.quote_at(a.tstart[i - 1]).end == a.tstart[i - 1] + len(prevtok.text):
+                prevtok = a.tokens[i - 2]
             if prevtok is not None and prevtok.text in (",", "\u2014") and not a.in_quote_content(a.tstart[i]):
                 if low == "according" or (low == "per" and tok.dep_ == "prep"):
                     return s, a.tstart[i - 1]

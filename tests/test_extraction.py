@@ -651,3 +651,16 @@ def test_acronym_defined_in_text_resolves_to_full_name(nlp):
     assert set(df["speaker"]) == {"Fisheries, Oceans and Coastal Guard Norway"}, df[["speaker", "text"]]
     assert {"the quota was provisional", "about 310 vessels were affected",
             "checks would start in May"} <= set(df["text"])
+
+
+# --- "The group/company said": the organisation of that kind mentioned most recently ---
+@pytest.mark.parametrize("text,quote,speaker", [
+    ('According to the Baltic Amber Traders Association, exports fell by a third. The group urged Riga to '
+     '"stay the course," Reuters reported.', 'Riga to "stay the course,"', "Baltic Amber Traders Association"),
+    ("Brightwater Shipping Corporation reported a loss in March. The company said it would appeal the fine.",
+     "it would appeal the fine", "Brightwater Shipping Corporation"),
+])
+def test_org_noun_resolves_to_recent_organisation(nlp, text, quote, speaker):
+    df = run(nlp, text)
+    rows = find(df, quote)
+    assert list(rows["speaker"]) == [speaker], df[["speaker", "text"]]
