@@ -629,6 +629,14 @@ class _Extractor:
             return False
         if first - 1 - sent.start < 3:
             return False
+        # "Hours later in Ottawa, X dismissed ...": a fronted time/place phrase has no verb of its own
+        if not any(x.pos_ in ("VERB", "AUX") for x in t.doc[sent.start:first - 1]
+                   if not a.in_quote_content(a.pos(x))) and not any(
+                x.text in ALL_DQ for x in t.doc[sent.start:first - 1]):
+            return False
+        # "..., X dismissed the complaint": an object after the cue is what was acted on, not content
+        if self.cue_lemma(t)[1] and any(c.dep_ == "dobj" for c in t.rights):
+            return False
         for tok in t.doc[t.i + 1:sent.end]:
             if tok.pos_ == "VERB" and tok.dep_ in ("ccomp", "conj") and tok.head.i == t.i:
                 return False

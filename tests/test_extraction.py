@@ -664,3 +664,18 @@ def test_org_noun_resolves_to_recent_organisation(nlp, text, quote, speaker):
     df = run(nlp, text)
     rows = find(df, quote)
     assert list(rows["speaker"]) == [speaker], df[["speaker", "text"]]
+
+
+# --- a fronted time/place phrase is not content; an act verb with a bare object is not a statement ---
+@pytest.mark.parametrize("text", [
+    "Two days later in Lisbon, Finance Minister Rui Tavares dismissed the criticism.",
+    "Late on Friday in Gdansk, Marek Nowak rejected the offer.",
+])
+def test_fronted_phrase_and_bare_object_are_not_statements(nlp, text):
+    df = run(nlp, text)
+    assert df.empty, df[["speaker", "text"]]
+
+
+def test_inverted_attribution_still_found(nlp):
+    df = run(nlp, "The ferry will resume service next week, Rui Tavares said.")
+    assert list(df["text"]) == ["The ferry will resume service next week"]
