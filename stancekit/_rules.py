@@ -452,6 +452,11 @@ class _Extractor:
                 a.used_cues.add(_key(t))
                 continue
             a.used_cues.add(_key(t))
+            if any(st.cue_sent == si and st.ref.speaker == ref.speaker and st.kind != "direct"
+                   and any(sp[0] <= tp < sp[1] for sp in st.spans) for st in a.stmts):
+                # "she said her office ... and that she had urged X to ...": a speech verb inside the
+                # speaker's own reported clause is part of that statement, not a second one
+                continue
             if tail and ref.outlet:
                 # "X added that ..., Axios reported": the outlet relays X's statement
                 relayed = [st for st in a.stmts if st.cue_sent == si and not st.ref.outlet

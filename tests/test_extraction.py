@@ -679,3 +679,13 @@ def test_fronted_phrase_and_bare_object_are_not_statements(nlp, text):
 def test_inverted_attribution_still_found(nlp):
     df = run(nlp, "The ferry will resume service next week, Rui Tavares said.")
     assert list(df["text"]) == ["The ferry will resume service next week"]
+
+
+# --- a speech verb inside the speaker's own reported clause is not a second statement ---
+def test_speech_verb_inside_own_reported_clause(nlp):
+    df = run(nlp, "Governor Maria Lopez said her office had been in contact with the ministry about the quotas, "
+                  "and that she had urged the government to exempt Chilean copper sold to European buyers.")
+    assert set(df["speaker"]) == {"Maria Lopez"}
+    assert not any(t.startswith("the government to exempt") for t in df["text"]), df[["speaker", "text"]]
+    ends = sorted((r.start, r.end) for r in df.itertuples())
+    assert all(e1 <= s2 for (_, e1), (s2, _) in zip(ends, ends[1:]))   # no overlapping rows
