@@ -511,6 +511,13 @@ class _Article:
         # the article first: "The senator said" is the senator met most recently in this article
         for _, name in sorted(self.salience, reverse=True):
             p = self.persons.get(name)
+            if p is None and re.search(rf"\b{re.escape(sing)}\b", name.lower()):
+                # "a spokesperson for the ministry said ... the spokesperson said": the anonymous
+                # speaker met most recently in the article, before any registered role holder
+                prev = next((s.ref for s in reversed(self.stmts) if s.ref.speaker == name), None)
+                if prev is not None and prev.resolution == "anonymous":
+                    return _Ref(name, mention, pos, me, "role", group=prev.group, role=prev.role,
+                                country=prev.country)
             if p is None or p.outlet or not p.descs:
                 continue
             desc = " ".join(p.descs).lower()

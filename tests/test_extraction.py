@@ -689,3 +689,15 @@ def test_speech_verb_inside_own_reported_clause(nlp):
     assert not any(t.startswith("the government to exempt") for t in df["text"]), df[["speaker", "text"]]
     ends = sorted((r.start, r.end) for r in df.itertuples())
     assert all(e1 <= s2 for (_, e1), (s2, _) in zip(ends, ends[1:]))   # no overlapping rows
+
+
+# --- "the spokesperson" after an anonymous spokesperson in the article: that one, not the registry's ---
+def test_role_noun_prefers_anonymous_speaker_of_the_article(nlp):
+    reg = SpeakerRegistry.from_records([{"name": "Tomas Lind", "aliases": ["Lind"],
+                                         "role": "Swedish Foreign Ministry spokesperson",
+                                         "role_nouns": ["spokesperson"], "group": "Swedish government"}])
+    text = ("A spokesperson for the Ministry of Fisheries said the two sides had agreed to resume talks. "
+            "The quota would be reviewed in June, the spokesperson said.")
+    df = run(nlp, text, registry=reg)
+    rows = find(df, "The quota would be reviewed in June")
+    assert list(rows["speaker"]) == ["spokesperson for the Ministry of Fisheries"], df[["speaker", "text"]]
