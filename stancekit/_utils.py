@@ -18,6 +18,18 @@ class StancekitError(Exception):
     """Base class for stancekit's own failures (bad input files, model loading)."""
 
 
+def is_missing(value: Any) -> bool:
+    """True for None, pd.NA, NaN and NaT; False for anything else (lists and arrays included)."""
+    if value is None:
+        return True
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # array-likes: ambiguous truth value, not "missing"
+        return False
+
+
 def want_progress(show_progress: bool | None) -> bool:
     """Resolve ``show_progress``: None means "on if the stancekit logger is at INFO or lower"."""
     if show_progress is None:

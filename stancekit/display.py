@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from ._utils import is_missing
 from .schema import check_frame
 
 log = logging.getLogger(__name__)
@@ -52,24 +53,12 @@ def _esc(value: Any) -> str:
 
 def _val(row: Mapping, key: str) -> Any:
     value = row.get(key) if hasattr(row, "get") else None
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value
+    return None if is_missing(value) else value
 
 
 def _as_int(value: Any) -> int | None:
-    if value is None:
+    if is_missing(value):
         return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
     try:
         return int(value)
     except (TypeError, ValueError):

@@ -32,6 +32,7 @@ from typing import Any
 import pandas as pd
 
 from ._utils import (
+    is_missing,
     ERRORS_CHOICES,
     StancekitError,
     atomic_path,
@@ -351,13 +352,8 @@ def _sidecar(path: Path) -> dict:
 
 
 def _str_or_none(value: Any) -> str | None:
-    if value is None:
+    if is_missing(value):
         return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
     value = str(value)
     return value if value.strip() else None
 
@@ -815,12 +811,7 @@ def _jsonable(value: Any) -> Any:
         return value
     if hasattr(value, "tolist"):
         return _jsonable(value.tolist())  # numpy scalars and arrays
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(value)
+    return None if is_missing(value) else str(value)
 
 
 def _row_line(row: Mapping) -> str:

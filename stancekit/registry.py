@@ -34,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from ._utils import StancekitError
+from ._utils import StancekitError, is_missing
 
 __all__ = ["Speaker", "SpeakerRegistry", "suggest_registry", "normalize_name"]
 
@@ -82,7 +82,7 @@ class Speaker:
 
 
 def _as_list(value: Any) -> tuple[str, ...]:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if is_missing(value):
         return ()
     if isinstance(value, str):
         return tuple(v.strip() for v in value.split(";") if v.strip())
@@ -90,7 +90,7 @@ def _as_list(value: Any) -> tuple[str, ...]:
 
 
 def _opt(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if is_missing(value):
         return None
     value = str(value).strip()
     return value or None

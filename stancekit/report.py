@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
-from ._utils import atomic_write_text
+from ._utils import atomic_write_text, is_missing
 
 __all__ = ["CHART_NAMES", "format_summary", "order_summary_columns", "save_charts", "write_report"]
 
@@ -127,11 +127,7 @@ def _html_table(frame: pd.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _isna(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+_isna = is_missing
 
 
 # --- charts -----------------------------------------------------------------------

@@ -17,3 +17,13 @@ def test_package_exports_load_lazily():
 
     with pytest.raises(AttributeError, match="no attribute"):
         stancekit.not_a_name  # noqa: B018
+
+
+def test_is_missing_covers_pandas_and_numpy_missing_values():
+    import numpy as np
+    import pandas as pd
+
+    from stancekit._utils import is_missing
+
+    assert all(is_missing(v) for v in (None, pd.NA, float("nan"), np.nan, pd.NaT))
+    assert not any(is_missing(v) for v in ("", "x", 0, [1], np.array([1, 2])))

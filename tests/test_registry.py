@@ -110,3 +110,13 @@ def test_suggest_registry_counts_and_yaml(registry):
 
 def test_suggest_registry_empty():
     assert suggest_registry(pd.DataFrame(columns=["speaker"])).empty
+
+
+def test_records_with_pandas_na_fields_are_treated_as_empty():
+    import pandas as pd
+
+    from stancekit.registry import SpeakerRegistry
+
+    reg = SpeakerRegistry.from_records([{"name": "Ana Ruiz", "aliases": pd.NA, "role": pd.NA, "group": "g"}])
+    rec = reg.to_records()[0]
+    assert rec["name"] == "Ana Ruiz" and "<NA>" not in str(rec)
