@@ -241,23 +241,17 @@ def encode(tokenizer, texts: list[str], targets: list[str], spans: list[tuple[in
     marked, mspans = zip(*(mark_text(t, s) for t, s in zip(texts, spans))) if texts else ((), ())
     enc = tokenizer(list(marked), list(targets), truncation="only_first", max_length=max_length,
                     padding=True, return_offsets_mapping=True, return_tensors="pt")
-    offsets = enc.pop("offset_mapping")
+    offsets = enc.pop("offset_mapping").tolist()  # plain lists: no per-element tensor indexing
     n, L = enc["input_ids"].shape
-    tmask = torch.zeros((n, L), dtype=torch.long)
+    rows = []
     for i in range(n):
-        seq_ids = enc.sequence_ids(i)
         span = mspans[i]
-        for j, sid in enumerate(seq_ids):
-            if sid is None:
-                continue
-            if span is None:
-                if sid == 1:
-                    tmask[i, j] = 1
-            elif sid == 0:
-                a, b = int(offsets[i, j, 0]), int(offsets[i, j, 1])
-                if b > a and a >= span[0] and b <= span[1]:
-                    tmask[i, j] = 1
-    enc["target_mask"] = tmask
+        if span is None:
+            rows.append([int(sid == 1) for sid in enc.sequence_ids(i)])
+        else:
+            rows.append([int(sid == 0 and b > a and a >= span[0] and b <= span[1])
+                         for sid, (a, b) in zip(enc.sequence_ids(i), offsets[i])])
+    enc["target_mask"] = torch.tensor(rows, dtype=torch.long).reshape(n, L)
     if "token_type_ids" not in enc:
         enc["token_type_ids"] = torch.zeros_like(enc["input_ids"])
     return dict(enc)
