@@ -158,7 +158,10 @@ def _add_score(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-length", type=int, default=None, metavar="N", help="model window in tokens")
     p.add_argument("--device", default=None, help="cpu, cuda, mps (default: best available)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the score cache")
-    p.add_argument("--quantize", action="store_true", help="dynamic int8 quantization (CPU)")
+    p.add_argument("--precision", choices=["auto", "fp32", "bf16", "fp16", "int8"], default="auto",
+                   help="compute precision (default auto: bf16 where the CPU/GPU computes it natively, "
+                        "else fp32; int8 = dynamic quantization, CPU)")
+    p.add_argument("--quantize", action="store_true", help="same as --precision int8")
     p.set_defaults(func=_cmd_score, targets=None)
 
 
@@ -212,7 +215,8 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if targets is not None:
         frame = frame.drop(columns=[c for c in ("target", "target_start", "target_end") if c in frame.columns])
     sm = StanceModel(args.model, backend=args.backend, batch_size=args.batch_size, device=args.device,
-                     quantize=args.quantize, max_length=args.max_length, cache=not args.no_cache,
+                     precision="int8" if args.quantize else args.precision, max_length=args.max_length,
+                     cache=not args.no_cache,
                      show_progress=_progress_flag(args))
     scored = sm.predict(frame, targets=targets)
     fmt = args.format or ("jsonl" if args.output == "-" or not args.output.lower().endswith(".csv") else "csv")
@@ -308,6 +312,8 @@ def _add_analyze(p: argparse.ArgumentParser) -> None:
                         "nli/classifier: hub id or local folder")
     p.add_argument("--backend", default="default", metavar="NAME",
                    help="default | nli | classifier | vader (default: default)")
+    p.add_argument("--precision", choices=["auto", "fp32", "bf16", "fp16", "int8"], default="auto",
+                   help="model compute precision (default auto: bf16 where computed natively, else fp32)")
     p.add_argument("--mentioned-only", action="store_true",
                    help="summarize only statements that mention the target or an alias")
     p.add_argument("--n-boot", type=int, default=2000, metavar="N", help="bootstrap resamples (default 2000)")
@@ -327,7 +333,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from . import io as _io
-    from .models import Target
+    from .models import StanceModel, Target
     from .pipeline import analyze
     from .report import format_summary, order_summary_columns, save_charts, write_report
 
@@ -335,8 +341,10 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         raise ValueError("give at least one --target TEXT (what the stance is toward)")
     targets = [Target(name, aliases=aliases) for name, aliases in args.targets]
     out = Path(args.output)
-    result = analyze(args.paths, targets=targets, registry=args.registry, by=args.by, model=args.model,
-                     backend=args.backend, mentioned_only=args.mentioned_only, n_boot=args.n_boot,
+    model = StanceModel(args.model, backend=args.backend, precision=args.precision,
+                        show_progress=_progress_flag(args))
+    result = analyze(args.paths, targets=targets, registry=args.registry, by=args.by, model=model,
+                     mentioned_only=args.mentioned_only, n_boot=args.n_boot,
                      seed=args.seed, show_progress=_progress_flag(args))
     scores = result.scores
     scores = scores[[c for c in _SCORES_CSV_FIRST if c in scores.columns]

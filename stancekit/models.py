@@ -111,6 +111,7 @@ _EN_STOPWORDS = frozenset(
     "this that these those he she they we you i his her their our your not no have has had will "
     "would can could should said says say who which what there than then also more about after".split()
 )
+_ASCII_WORD = re.compile(r"[a-z]+")
 #: A text is flagged "non-en?" below these shares (English news prose has ~35-45 % stopwords).
 _MIN_ASCII_LETTER_SHARE = 0.85
 _MIN_STOPWORD_SHARE = 0.08
@@ -229,15 +230,17 @@ def lang_flag(text: str) -> str:
     >>> lang_flag("The minister said that the deal is good."), lang_flag("Der Minister sagte, das sei gut.")
     ('en', 'non-en?')
     """
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return "en"
-    if sum(c.isascii() for c in letters) / len(letters) < _MIN_ASCII_LETTER_SHARE:
-        return "non-en?"
-    words = re.findall(r"[a-z]+", text.lower())
+    # Per-character work only for non-ASCII text (it runs on every statement, cached or not).
+    if not text.isascii():
+        letters = [c for c in text if c.isalpha()]
+        if not letters:
+            return "en"
+        if sum(map(str.isascii, letters)) / len(letters) < _MIN_ASCII_LETTER_SHARE:
+            return "non-en?"
+    words = _ASCII_WORD.findall(text.lower())
     if len(words) < 5:
         return "en"
-    share = sum(w in _EN_STOPWORDS for w in words) / len(words)
+    share = sum(map(_EN_STOPWORDS.__contains__, words)) / len(words)
     return "en" if share >= _MIN_STOPWORD_SHARE else "non-en?"
 
 
@@ -441,27 +444,34 @@ class _TorchBackend(_Backend):
     device = "cpu"
 
     def _prepare(self, model) -> Any:
+        """Threads, device and precision for ``model``; returns the module to call."""
         import torch
+
+        from . import _tsc
 
         o = self.owner
         if o.num_threads is not None:
             torch.set_num_threads(int(o.num_threads))
         self.device = _pick_device(o.device)
+        self.precision = _tsc.resolve_precision(o._precision(), self.device)
         model.eval()
-        if o.quantize:
-            if self.device != "cpu":
-                warnings.warn(f"quantize=True only applies on CPU; running unquantized on {self.device}.",
-                              stacklevel=4)
-            else:
-                with warnings.catch_warnings():
-                    # torch deprecates eager quantization in favour of torchao, not a dependency here.
-                    warnings.simplefilter("ignore", DeprecationWarning)
-                    warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*")
-                    model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        if self.precision == "int8":
+            model = _tsc.quantize_int8(model)
         return model.to(self.device)
 
+    def _autocast(self):
+        """Autocast for bf16/fp16 on plain transformers modules (a no-op context in fp32/int8)."""
+        import contextlib
+
+        import torch
+
+        if self.precision in ("bf16", "fp16"):
+            dtype = torch.bfloat16 if self.precision == "bf16" else torch.float16
+            return torch.autocast(device_type=self.device.split(":")[0], dtype=dtype)
+        return contextlib.nullcontext()
+
     def settings(self) -> dict:
-        return {**super().settings(), "quantize": bool(self.owner.quantize and self.device == "cpu")}
+        return {**super().settings(), "precision": self.precision}
 
     def offsets(self, texts: list[str]) -> list[list[tuple[int, int]]]:
         enc = self.tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
@@ -535,6 +545,10 @@ class _DefaultBackend(_TorchBackend):
         self.tsc = tsc
         self.tokenizer = tsc.tokenizer
         self.model = self._prepare(tsc.model)
+        if self.precision != "int8":
+            # The fused forward (bf16 weights converted once) when the encoder is a plain BERT.
+            self.model = _tsc.inference_model(self.model, self.precision)
+        self.fused = isinstance(self.model, _tsc.FastTSC)
         self.model_id = tsc.name
         self.model_version = str(tsc.version)
         self.fingerprint = tsc.fingerprint
@@ -552,12 +566,15 @@ class _DefaultBackend(_TorchBackend):
         return self._overheads[key]
 
     def score(self, texts, targets, spans):
+        import contextlib
+
         import torch
+
         from . import _tsc
 
         batch = _tsc.encode(self.tokenizer, texts, [t.name for t in targets], spans, self.max_length)
         batch = {k: v.to(self.device) for k, v in batch.items()}
-        with torch.inference_mode():
+        with torch.inference_mode(), (contextlib.nullcontext() if self.fused else self._autocast()):
             logits = self.model(**batch)
         return torch.softmax(logits.float(), dim=-1).cpu().numpy()
 
@@ -607,7 +624,7 @@ class _NLIBackend(_TorchBackend):
         enc = self.tokenizer(prem, hyp, truncation="only_first", max_length=self.max_length,
                              padding=True, return_tensors="pt")
         enc = {k: v.to(self.device) for k, v in enc.items()}
-        with torch.inference_mode():
+        with torch.inference_mode(), self._autocast():
             logits = self.model(**enc).logits.float()
         ent = logits[:, self.entail].reshape(len(texts), len(LABELS))
         return torch.softmax(ent, dim=-1).cpu().numpy()
@@ -670,7 +687,7 @@ class _ClassifierBackend(_TorchBackend):
         enc = self.tokenizer(*args, truncation="only_first" if self.pair else True, max_length=self.max_length,
                              padding=True, return_tensors="pt")
         enc = {k: v.to(self.device) for k, v in enc.items()}
-        with torch.inference_mode():
+        with torch.inference_mode(), self._autocast():
             probs = torch.softmax(self.model(**enc).logits.float(), dim=-1).cpu().numpy()
         return probs @ self.proj
 
@@ -756,8 +773,16 @@ class StanceModel:
         "cpu", "cuda", "mps"...; None picks cuda, then mps, then cpu.
     num_threads : int, optional
         Passed to ``torch.set_num_threads`` (process-wide) when given.
+    precision : str
+        Compute precision of the torch backends: ``"auto"`` (default) is bf16
+        where the hardware multiplies bf16 natively (CPUs with AMX or
+        AVX512-BF16, CUDA with compute capability 8+), fp16 on other CUDA
+        devices and fp32 elsewhere; or ``"fp32"``, ``"bf16"``, ``"fp16"``,
+        ``"int8"`` (dynamic per-channel quantization of the Linear layers, CPU
+        only). The model card gives the default model's dev macro-F1 in each;
+        the precision is part of the cache key.
     quantize : bool
-        Dynamic int8 quantization of the Linear layers (CPU only).
+        Shorthand for ``precision="int8"``.
     max_length : int, optional
         Model window in tokens (words for vader), target and special tokens
         included; default from the model (capped at 512).
@@ -781,7 +806,7 @@ class StanceModel:
     def __init__(self, model: Any = None, *, backend: str = "default", revision: str | None = None,
                  templates: Mapping[str, str] | None = None, label_map: Mapping[str, str] | None = None,
                  batch_size: int = 32, device: str | None = None, num_threads: int | None = None,
-                 quantize: bool = False, max_length: int | None = None, cache: bool = True,
+                 precision: str = "auto", quantize: bool = False, max_length: int | None = None, cache: bool = True,
                  cache_dir: str | os.PathLike | None = None, show_progress: bool | None = None):
         self.model = model
         self.backend = backend
@@ -791,6 +816,7 @@ class StanceModel:
         self.batch_size = batch_size
         self.device = device
         self.num_threads = num_threads
+        self.precision = precision
         self.quantize = quantize
         self.max_length = max_length
         self.cache = cache
@@ -801,6 +827,11 @@ class StanceModel:
         return f"StanceModel({self.model!r}, backend={self.backend!r})"
 
     # -- loading --
+
+    def _precision(self) -> str:
+        if self.quantize and self.precision not in ("auto", "int8"):
+            raise ValueError(f"`quantize=True` means precision='int8'; it conflicts with precision={self.precision!r}.")
+        return "int8" if self.quantize else self.precision
 
     def _load(self) -> _Backend:
         if getattr(self, "backend_", None) is not None:

@@ -113,6 +113,8 @@ def count_calls(sm: StanceModel) -> list[int]:
 
 def nli_model(tiny, **kw) -> StanceModel:
     kw.setdefault("cache", False)
+    if not kw.get("quantize"):
+        kw.setdefault("precision", "fp32")  # compared with fp32 references below
     return StanceModel((tiny["nli"], tiny["tok"]), backend="nli", **kw)
 
 
@@ -211,7 +213,8 @@ def test_nli_softmax_over_entailment_logits(tiny):
 
 def test_nli_entailment_index_read_from_config(tiny):
     a = nli_model(tiny).predict_proba(TEXTS, "Canada")
-    b = StanceModel((tiny["nli_rev"], tiny["tok"]), backend="nli", cache=False).predict_proba(TEXTS, "Canada")
+    b = StanceModel((tiny["nli_rev"], tiny["tok"]), backend="nli", cache=False,
+                    precision="fp32").predict_proba(TEXTS, "Canada")
     np.testing.assert_allclose(a, b, atol=1e-5)
     assert StanceModel((tiny["nli_rev"], tiny["tok"]), backend="nli", cache=False)._load().entail == 2
 
@@ -232,29 +235,30 @@ def test_classifier_label_map(tiny):
     tok, model = tiny["tok"], tiny["clf"]
     with torch.no_grad():
         raw = torch.softmax(model(**tok(TEXTS, padding=True, return_tensors="pt")).logits, -1).numpy()
-    got = StanceModel((model, tok), backend="classifier", cache=False).predict_proba(TEXTS, "Canada")
+    got = StanceModel((model, tok), backend="classifier", cache=False, precision="fp32").predict_proba(TEXTS, "Canada")
     # POSITIVE/NEGATIVE/NEUTRAL -> favor/against/none, text only (a sentiment model is target-blind).
     np.testing.assert_allclose(got, raw[:, [1, 2, 0]], atol=1e-5)
-    merged = StanceModel((model, tok), backend="classifier", cache=False,
+    merged = StanceModel((model, tok), backend="classifier", cache=False, precision="fp32",
                          label_map={"POSITIVE": "favor", "NEGATIVE": "against", "NEUTRAL": "against"})
     np.testing.assert_allclose(merged.predict_proba(TEXTS, "x"), np.c_[raw[:, 1] + raw[:, 2], 0 * raw[:, 0], raw[:, 0]],
                                atol=1e-5)
     # A partial map overrides the defaults label by label.
-    partial = StanceModel((model, tok), backend="classifier", cache=False, label_map={"NEUTRAL": "favor"})
+    partial = StanceModel((model, tok), backend="classifier", cache=False, precision="fp32", label_map={"NEUTRAL": "favor"})
     np.testing.assert_allclose(partial.predict_proba(TEXTS, "x"), np.c_[raw[:, 1], 0 * raw[:, 0], raw[:, 0] + raw[:, 2]],
                                atol=1e-5)
     emotions = copy.deepcopy(model)
     emotions.config.id2label = {0: "joy", 1: "anger", 2: "fear"}
     with pytest.raises(ValueError, match="joy"):
-        StanceModel((emotions, tok), backend="classifier", cache=False,
+        StanceModel((emotions, tok), backend="classifier", cache=False, precision="fp32",
                     label_map={"anger": "against"}).predict_proba(TEXTS, "x")
     with pytest.raises(ValueError, match="choose one of"):
-        StanceModel((model, tok), backend="classifier", cache=False,
+        StanceModel((model, tok), backend="classifier", cache=False, precision="fp32",
                     label_map={"POSITIVE": "pro"}).predict_proba(TEXTS, "x")
 
 
 def test_local_folders_load(tiny):
-    a = StanceModel(str(tiny["folders"]["nli"]), backend="nli", cache=False).predict(TEXTS, targets=["Canada"])
+    a = StanceModel(str(tiny["folders"]["nli"]), backend="nli", cache=False,
+                    precision="fp32").predict(TEXTS, targets=["Canada"])
     b = nli_model(tiny).predict(TEXTS, targets=["Canada"])
     np.testing.assert_allclose(a["p_favor"], b["p_favor"], atol=1e-5)
     assert a.attrs["stancekit"]["fingerprint"].startswith("dir:")
@@ -431,7 +435,7 @@ def test_quantize_path_runs(tiny, tiny_tsc):
     p = sm.predict_proba(TEXTS, "Canada")
     assert p.shape == (4, 3)
     np.testing.assert_allclose(p.sum(axis=1), 1, atol=1e-5)
-    assert sm.backend_.settings()["quantize"] is True
+    assert sm.backend_.settings()["precision"] == "int8"
     assert "DynamicQuantizedLinear" in repr(sm.backend_.model)
     q = StanceModel(tiny_tsc, quantize=True, cache=False).predict_proba(TEXTS, "Canada")
     np.testing.assert_allclose(q.sum(axis=1), 1, atol=1e-5)
@@ -515,3 +519,65 @@ def test_repeated_pairs_in_one_call_are_scored_once(tiny_tsc):
     assert calls[0] == 2 * n_unique  # the 4 repeats were copied, not re-scored
     np.testing.assert_allclose(twice[["p_favor", "p_none", "p_against"]].to_numpy(),
                                np.tile(once[["p_favor", "p_none", "p_against"]].to_numpy(), (3, 1)), atol=1e-6)
+
+
+# --- precision and the fused forward -------------------------------------------------
+
+
+def test_precision_resolution(monkeypatch):
+    from stancekit import _tsc
+
+    assert _tsc.resolve_precision("auto", "cpu") == ("bf16" if _tsc.native_bf16("cpu") else "fp32")
+    assert _tsc.resolve_precision("fp32", "cpu") == "fp32"
+    assert _tsc.resolve_precision("int8", "cpu") == "int8"
+    with pytest.warns(UserWarning, match="only applies on CPU"):
+        assert _tsc.resolve_precision("int8", "cuda") == "fp32"
+    with pytest.raises(ValueError, match="precision"):
+        _tsc.resolve_precision("float64", "cpu")
+    # Without bf16 instructions, auto stays fp32 (emulated bf16 is slower than fp32).
+    monkeypatch.setattr(_tsc, "_cpu_flags", lambda: {"avx2": True})
+    assert not _tsc.native_bf16("cpu") and _tsc.resolve_precision("auto", "cpu") == "fp32"
+    monkeypatch.setattr(_tsc, "_cpu_flags", lambda: {"avx2": True, "amx_bf16": True})
+    import torch
+
+    assert _tsc.native_bf16("cpu") == bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    with pytest.raises(ValueError, match="conflicts"):
+        StanceModel(backend="vader", precision="fp32", quantize=True)._precision()
+
+
+def test_fused_forward_matches_the_module(tiny_tsc):
+    import torch
+
+    from stancekit import _tsc
+
+    assert _tsc.FastTSC.supports(tiny_tsc.model)
+    fast = _tsc.FastTSC(tiny_tsc.model)
+    texts = TEXTS + ["Canada and the United States said a trade deal is good for america."]
+    spans = [None, (55, 68), None, (0, 7), (0, 6)]
+    batch = tiny_tsc.encode(texts, ["Canada", "the United States", "trade", "America", "Canada"], spans)
+    with torch.inference_mode():
+        ref = tiny_tsc.model(**batch)
+        np.testing.assert_allclose(fast(**batch).numpy(), ref.numpy(), atol=1e-5)
+        low = _tsc.FastTSC(tiny_tsc.model, torch.bfloat16)(**batch)
+    assert low.dtype == torch.float32  # pooling and head stay fp32
+    np.testing.assert_allclose(low.softmax(-1).numpy(), ref.softmax(-1).numpy(), atol=0.02)
+    # Padding never changes a row: alone or in a batch, the same logits.
+    with torch.inference_mode():
+        one = fast(**tiny_tsc.encode(texts[2:3], ["trade"], [None]))
+    np.testing.assert_allclose(one.numpy(), ref[2:3].numpy(), atol=1e-5)
+    assert not _tsc.FastTSC.supports(torch.nn.Linear(2, 2))
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16", "int8"])
+def test_default_backend_precisions(tiny_tsc, precision):
+    ref = StanceModel(tiny_tsc, precision="fp32", cache=False).predict_proba(TEXTS, "Canada")
+    sm = StanceModel(tiny_tsc, precision=precision, cache=False)
+    p = sm.predict_proba(TEXTS, "Canada")
+    assert sm.backend_.settings()["precision"] == precision
+    assert sm.backend_.fused == (precision != "int8")
+    np.testing.assert_allclose(p.sum(axis=1), 1, atol=1e-5)
+    np.testing.assert_allclose(p, ref, atol=0.05)
+    # The precision is part of the cache key: scores of two precisions never mix.
+    fp32 = StanceModel(tiny_tsc, precision="fp32", cache=False)
+    fp32._load()
+    assert (sm.settings_key_ == fp32.settings_key_) == (precision == "fp32")
