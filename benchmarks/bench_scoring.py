@@ -4,16 +4,22 @@ Builds ``--pairs`` (default 2,000) distinct (statement, target) pairs from the
 NewsMTSC files (``dev_mt.jsonl`` + ``dev_rw.jsonl``, then ``train.jsonl``; read
 in place from ``--data``, never copied) and scores them:
 
-1. stancekit: ``StanceModel`` with the default model, cache off, length-sorted
-   batches of ``--batch-size``;
+1. stancekit: ``StanceModel`` with the default model and its default
+   ``precision="auto"`` (bf16 where the CPU has AMX/AVX512-BF16, else fp32),
+   cache off, length-sorted batches of ``--batch-size``;
 2. baseline: ``transformers.pipeline("text-classification")`` over the same
-   merged weights (``tsc.as_hf_model()``), called in a Python loop one pair at
-   a time with (marked statement, target) as text/text_pair;
-3. stancekit again with ``quantize=True`` (dynamic int8, CPU);
+   merged fp32 weights (``tsc.as_hf_model()``), called in a Python loop one
+   pair at a time with (marked statement, target) as text/text_pair;
+3. stancekit again with ``precision="fp32"`` and ``precision="int8"``
+   (dynamic per-channel quantization), so every precision is compared with
+   the same baseline in the same run;
 4. stancekit with the cache on: one run to fill a temporary cache, then the
    timed warm re-run (a fresh StanceModel, model already in memory).
 
-Prints one JSON line. Goals: ``ratio >= 3``, ``cache_speedup >= 100``.
+Prints one JSON line. Goals: ``ratio >= 3`` (default precision),
+``cache_speedup >= 100``. ``agreement_fp32`` is the share of pairs whose
+stance label the default precision and fp32 agree on; ``max_abs_diff_fp32``
+the largest probability difference.
 
 If the shipped adapter (``stancekit/resources/model``) is not built yet and no
 ``--model`` is given, a throwaway adapter with random weights over the real
@@ -117,12 +123,14 @@ def main(argv: list[str] | None = None) -> int:
     def run(data=frame, **kw):
         sm = StanceModel(tsc, batch_size=args.batch_size, device=args.device, show_progress=False, **kw)
         sm._load()
+        run.precision = sm.backend_.precision
         t0 = time.perf_counter()
         out = sm.predict(data)
         return time.perf_counter() - t0, out
 
     run(frame.head(args.batch_size), cache=False)  # warm-up: first-call allocations, lazy imports
     cold_s, cold = run(cache=False)
+    precision = run.precision
 
     # Baseline: HF pipeline, same merged weights, one pair per call.
     pipe = pipeline("text-classification", model=tsc.as_hf_model(), tokenizer=tsc.tokenizer,
@@ -136,12 +144,18 @@ def main(argv: list[str] | None = None) -> int:
     base_out = [pipe(x, truncation="only_first", max_length=tsc.max_length) for x in inputs]
     base_s = time.perf_counter() - t0
 
-    quant_s, _ = run(cache=False, quantize=True) if args.device == "cpu" else (float("nan"), None)
+    run(frame.head(args.batch_size), cache=False, precision="fp32")
+    fp32_s, fp32 = run(cache=False, precision="fp32")
+    if args.device == "cpu":
+        run(frame.head(args.batch_size), cache=False, precision="int8")
+        quant_s, _ = run(cache=False, precision="int8")
+    else:
+        quant_s = float("nan")
+    probs = ["p_favor", "p_none", "p_against"]
 
     fill_s, _ = run(cache=True, cache_dir=tmp / "cache")
     cached_s, cached = run(cache=True, cache_dir=tmp / "cache")
-    same = bool(((cached[["p_favor", "p_none", "p_against"]] - cold[["p_favor", "p_none", "p_against"]])
-                 .abs().max().max()) < 1e-4)
+    same = bool(((cached[probs] - cold[probs]).abs().max().max()) < 1e-4)
     # Agreement of the two paths (they differ only in the target mask: pipeline has none).
     base_label = [max(o, key=lambda d: d["score"])["label"] for o in base_out]
     agree = float((cold["stance"].to_numpy()[:len(base_label)] == pd.Series(base_label).to_numpy()).mean())
@@ -150,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "pairs": n,
         "device": args.device,
+        "precision": precision,
+        "native_bf16": _tsc.native_bf16(args.device),
         "torch_threads": torch.get_num_threads(),
         "model": tsc.name,
         "model_fingerprint": tsc.fingerprint,
@@ -160,7 +176,12 @@ def main(argv: list[str] | None = None) -> int:
         "baseline_pairs": len(inputs),
         "baseline_pairs_per_s": round(len(inputs) / base_s, 1),
         "ratio": round((n / cold_s) / (len(inputs) / base_s), 2),
-        "quantized_pairs_per_s": round(n / quant_s, 1) if quant_s == quant_s else None,
+        "fp32_pairs_per_s": round(n / fp32_s, 1),
+        "ratio_fp32": round((n / fp32_s) / (len(inputs) / base_s), 2),
+        "int8_pairs_per_s": round(n / quant_s, 1) if quant_s == quant_s else None,
+        "ratio_int8": round((n / quant_s) / (len(inputs) / base_s), 2) if quant_s == quant_s else None,
+        "agreement_fp32": round(float((cold["stance"] == fp32["stance"]).mean()), 4),
+        "max_abs_diff_fp32": round(float((cold[probs] - fp32[probs]).abs().max().max()), 4),
         "cold_s": round(cold_s, 3),
         "cache_fill_s": round(fill_s, 3),
         "cached_s": round(cached_s, 4),
