@@ -112,6 +112,8 @@ _EN_STOPWORDS = frozenset(
     "would can could should said says say who which what there than then also more about after".split()
 )
 _ASCII_WORD = re.compile(r"[a-z]+")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
 #: A text is flagged "non-en?" below these shares (English news prose has ~35-45 % stopwords).
 _MIN_ASCII_LETTER_SHARE = 0.85
 _MIN_STOPWORD_SHARE = 0.08
@@ -168,7 +170,11 @@ class Target:
     @property
     def key(self) -> str:
         """Name and sorted aliases: the target's identity in the cache."""
-        return json.dumps([self.name, sorted(self.aliases)], ensure_ascii=False)
+        src = (self.name, self.aliases)
+        if getattr(self, "_key_src", None) != src:  # computed once per (name, aliases): hot on cached runs
+            self._key = json.dumps([self.name, sorted(self.aliases)], ensure_ascii=False)
+            self._key_src = src
+        return self._key
 
     def _phrases(self) -> list[str]:
         phrases = {self.name, _strip_the(self.name), *self.aliases}
@@ -230,13 +236,13 @@ def lang_flag(text: str) -> str:
     >>> lang_flag("The minister said that the deal is good."), lang_flag("Der Minister sagte, das sei gut.")
     ('en', 'non-en?')
     """
-    # Per-character work only for non-ASCII text (it runs on every statement, cached or not).
+    # Regex passes instead of a per-character loop: this runs on every statement, cached or not.
     if not text.isascii():
-        letters = [c for c in text if c.isalpha()]
-        if not letters:
-            return "en"
-        if sum(map(str.isascii, letters)) / len(letters) < _MIN_ASCII_LETTER_SHARE:
-            return "non-en?"
+        other = sum(map(str.isalpha, _ASCII_RUN.sub("", text)))  # non-ASCII letters
+        if other:
+            ascii_letters = len(_ASCII_LETTER.findall(text))
+            if ascii_letters / (ascii_letters + other) < _MIN_ASCII_LETTER_SHARE:
+                return "non-en?"
     words = _ASCII_WORD.findall(text.lower())
     if len(words) < 5:
         return "en"

@@ -496,6 +496,16 @@ def test_cli_score_default_model_csv_and_errors(tmp_path, tiny_artifact, capsys)
     assert "no readable lines" in capsys.readouterr().err
     assert cli.main(["score", str(src), "--backend", "nope", "--target", "x", "-q"]) == 2
     assert "Unknown backend" in capsys.readouterr().err
+    # --precision reaches the model; fp32 and int8 give (nearly) the same probabilities.
+    for prec in ("fp32", "int8"):
+        rc = cli.main(["score", str(src), "--model", str(tiny_artifact), "--no-cache", "--precision", prec,
+                       "-o", str(tmp_path / f"{prec}.csv"), "-q"])
+        assert rc == 0
+    a, b = pd.read_csv(tmp_path / "fp32.csv"), pd.read_csv(tmp_path / "int8.csv")
+    np.testing.assert_allclose(a["p_favor"], b["p_favor"], atol=0.05)
+    np.testing.assert_allclose(a["p_favor"], frame["p_favor"], atol=0.05)
+    with pytest.raises(SystemExit):
+        cli.main(["score", str(src), "--precision", "fp64", "-q"])
 
 
 @pytest.mark.network
