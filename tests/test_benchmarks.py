@@ -1,0 +1,41 @@
+"""The benchmark scripts run and print the JSON figures they promise (no timing asserts)."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+NEWSMTSC = Path(os.environ.get("STANCEKIT_NEWSMTSC", REPO.parent / "shared" / "data" / "newsmtsc"))
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.skipif(not (NEWSMTSC / "dev_rw.jsonl").is_file(), reason="NewsMTSC not beside the repo")
+def test_bench_scoring_prints_its_figures(tmp_path, capsys, monkeypatch):
+    from stancekit import _tsc
+
+    monkeypatch.setenv("STANCEKIT_CACHE_DIR", str(tmp_path / "cache"))
+    art = _tsc.build_tiny_artifact(tmp_path / "tiny")
+    bench = _load("bench_scoring")
+    assert bench.main(["--data", str(NEWSMTSC), "--pairs", "80", "--batch-size", "16",
+                       "--baseline-pairs", "12", "--model", str(art)]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    for key in ("stancekit_pairs_per_s", "baseline_pairs_per_s", "ratio", "fp32_pairs_per_s", "ratio_fp32",
+                "int8_pairs_per_s", "cached_s", "cache_speedup", "peak_rss_mb"):
+        assert isinstance(out[key], (int, float)) and out[key] > 0, key
+    assert out["pairs"] == 80 and out["baseline_pairs"] == 12
+    assert out["precision"] == _tsc.resolve_precision("auto", "cpu")
+    assert out["cached_equals_cold"] is True
+    assert 0.0 <= out["agreement_fp32"] <= 1.0  # a random tiny model sits near ties: no level here
+    # Pairs are distinct, so the engine's de-duplication cannot inflate its rate.
+    pairs = bench.load_pairs(NEWSMTSC, 80)
+    assert len({(p["text"], p["target"], p["target_start"]) for p in pairs}) == 80
