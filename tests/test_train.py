@@ -143,7 +143,9 @@ def test_shipped_model_reproduces_its_card_f1():
     prec = _tsc.resolve_precision("auto", "cpu")
     runner = _tsc.inference_model(tsc.model, prec)
     f1 = train.evaluate(runner, tsc.tokenizer, rows, max_length=tsc.max_length)
-    card = tsc.card["precision_macro_f1"][prec]["dev_rw_macro_f1"]
+    # A card trained on a CPU without native bf16 has no bf16 figure: compare with fp32's then.
+    entry = tsc.card["precision_macro_f1"].get(prec, {})
+    card = entry.get("dev_rw_macro_f1", tsc.card["precision_macro_f1"]["fp32"]["dev_rw_macro_f1"])
     # Other CPUs round differently: a borderline prediction or two may move.
     assert f1 == pytest.approx(card, abs=0.006)
     assert f1 >= 0.80, f"shipped model's dev_rw macro-F1 in {prec} is {f1:.4f}"
