@@ -32,6 +32,7 @@ import torch
 from torch import nn
 
 from ._utils import StancekitError
+from .schema import PRECISIONS  # noqa: F401 - part of this module's interface (see resolve_precision)
 
 #: Output order of the classifier (NewsMTSC polarity -1, 0, 1).
 LABELS = ("against", "none", "favor")
@@ -226,8 +227,6 @@ def _block_mask(encoder, attention_mask: torch.Tensor, hidden: torch.Tensor):
 
 # --- inference: precision and a fused forward -----------------------------------
 
-#: Compute precisions of the inference engine (see :func:`resolve_precision`).
-PRECISIONS = ("auto", "fp32", "bf16", "fp16", "int8")
 
 _DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 

@@ -13,6 +13,7 @@ import sys
 
 from . import __version__
 from ._utils import StancekitError
+from .schema import PRECISIONS
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +159,7 @@ def _add_score(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-length", type=int, default=None, metavar="N", help="model window in tokens")
     p.add_argument("--device", default=None, help="cpu, cuda, mps (default: best available)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the score cache")
-    p.add_argument("--precision", choices=["auto", "fp32", "bf16", "fp16", "int8"], default="auto",
+    p.add_argument("--precision", choices=PRECISIONS, default="auto",
                    help="compute precision (default auto: bf16 where the CPU/GPU computes it natively, "
                         "else fp32; int8 = dynamic quantization, CPU)")
     p.add_argument("--quantize", action="store_true", help="same as --precision int8")
@@ -312,7 +313,7 @@ def _add_analyze(p: argparse.ArgumentParser) -> None:
                         "nli/classifier: hub id or local folder")
     p.add_argument("--backend", default="default", metavar="NAME",
                    help="default | nli | classifier | vader (default: default)")
-    p.add_argument("--precision", choices=["auto", "fp32", "bf16", "fp16", "int8"], default="auto",
+    p.add_argument("--precision", choices=PRECISIONS, default="auto",
                    help="model compute precision (default auto: bf16 where computed natively, else fp32)")
     p.add_argument("--mentioned-only", action="store_true",
                    help="summarize only statements that mention the target or an alias")

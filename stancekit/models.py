@@ -471,9 +471,10 @@ class _TorchBackend(_Backend):
 
         import torch
 
+        from . import _tsc
+
         if self.precision in ("bf16", "fp16"):
-            dtype = torch.bfloat16 if self.precision == "bf16" else torch.float16
-            return torch.autocast(device_type=self.device.split(":")[0], dtype=dtype)
+            return torch.autocast(device_type=self.device.split(":")[0], dtype=_tsc._DTYPES[self.precision])
         return contextlib.nullcontext()
 
     def settings(self) -> dict:

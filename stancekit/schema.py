@@ -45,6 +45,9 @@ STATEMENT_JSONL_REQUIRED = ["article", "speaker", "group", "kind", "cue", "text"
 #: Stance labels in model output order.
 STANCE_LABELS = ["against", "none", "favor"]
 
+#: Compute precisions of the torch backends (``StanceModel(precision=...)``, CLI ``--precision``).
+PRECISIONS = ("auto", "fp32", "bf16", "fp16", "int8")
+
 #: Columns the stance model adds, per (statement, target) row.
 SCORE_COLUMNS = [
     "target",
