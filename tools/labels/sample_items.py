@@ -1,0 +1,91 @@
+"""Draw the PolNeAR attributions to be labelled for stance (ids and offsets only, no article text).
+
+Run once, seeded; the item files are committed before any labelling starts:
+
+    python tools/labels/sample_items.py --polnear ../shared/data/polnear
+
+Design (see tests/data/gold/STANCE_GUIDELINES.md, "Political statements"):
+- one attribution per article, so that items spread over as many articles and
+  publishers as the corpus has (train: 520 of 838 articles; dev: 84 of 84);
+- the attribution is drawn uniformly among the article's attributions whose
+  content has 3 to 80 words (shorter contents are pronouns like "it"; longer
+  ones are whole paragraphs), from the first annotator's file;
+- no filtering by target: pairs where a target is absent occur at their
+  natural rate, since every item is labelled toward every target;
+- dev items are the test split (never used for training or model selection);
+- 40 items (20 train, 20 dev) are labelled a second time, independently, for
+  Cohen's kappa.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from pathlib import Path
+
+from stancekit import polnear
+
+HERE = Path(__file__).resolve().parent
+
+
+def eligible(df):
+    n = df["content"].str.split().str.len()
+    return df[(n >= 3) & (n <= 80)]
+
+
+def draw(split: str, n_articles: int | None, seed: int, root) -> list[dict]:
+    attr = eligible(polnear.read_attributions(split, path=root))
+    rng = random.Random(seed)
+    arts = sorted(attr["article"].unique())
+    if n_articles is not None and n_articles < len(arts):
+        arts = sorted(rng.sample(arts, n_articles))
+    items = []
+    for art in arts:
+        rows = attr[attr["article"] == art]
+        r = rows.iloc[rng.randrange(len(rows))]
+        items.append({
+            "item_id": f"{split}:{art}:{r.attribution_id}",
+            "split": split,
+            "article": art,
+            "annotator": r.annotator,
+            "attribution_id": r.attribution_id,
+            "content_spans": [list(s) for s in r.content_spans],
+            "source_spans": [list(s) for s in r.source_spans],
+            "cue_spans": [list(s) for s in r.cue_spans],
+            "start": int(r.start),
+            "end": int(r.end),
+        })
+    return items
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--polnear", default=None)
+    ap.add_argument("--seed", type=int, default=2016)
+    ap.add_argument("--train-articles", type=int, default=520)
+    ap.add_argument("--batch-size", type=int, default=65)
+    args = ap.parse_args()
+    train = draw("train", args.train_articles, args.seed, args.polnear)
+    dev = draw("dev", None, args.seed + 1, args.polnear)
+    rng = random.Random(args.seed + 2)
+    rng.shuffle(train)
+    rng.shuffle(dev)
+    out = HERE / "items"
+    out.mkdir(exist_ok=True)
+    batches = {}
+    for i in range(0, len(train), args.batch_size):
+        batches[f"train_{i // args.batch_size + 1:02d}"] = train[i:i + args.batch_size]
+    half = (len(dev) + 1) // 2
+    batches["test_01"], batches["test_02"] = dev[:half], dev[half:]
+    # Second, independent labels: 20 train items and 20 dev (test) items, drawn from every batch.
+    double = rng.sample(train, 20) + rng.sample(dev, 20)
+    batches["double_01"] = double
+    for name, items in batches.items():
+        with open(out / f"{name}.jsonl", "w", encoding="utf-8") as fh:
+            for it in items:
+                fh.write(json.dumps(it) + "\n")
+        print(name, len(items))
+
+
+if __name__ == "__main__":
+    main()
