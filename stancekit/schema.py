@@ -57,7 +57,10 @@ SCORE_COLUMNS = [
     "p_against",
     "tone",               # p_favor - p_against, in [-1, 1]
     "intensity",          # 1 - p_none, in [0, 1]
-    "target_mentioned",   # bool: the target or an alias occurs in the text
+    "target_mentioned",   # bool: the statement refers to the target (target_mention != "none")
+    "target_mention",     # how: name | alias | role | pronoun | speaker | given | none
+    "target_start",       # the mention's offsets in `text` (pd.NA when none, or when the speaker is the target)
+    "target_end",
     "model",
     "model_version",
 ]

@@ -71,6 +71,7 @@ from .cache import ScoreCache, default_cache_dir
 from .classifier import _ClassifierBackend
 from .default import _DefaultBackend
 from .nli import _NLIBackend
+from .mentions import resolve_mention
 from .targets import Target, _as_targets
 from .text import _sha, _window, lang_flag
 from .vader import _VaderBackend
@@ -318,11 +319,11 @@ class StanceModel:
             tl = tl * len(texts)
         if len(tl) != len(texts):
             raise ValueError(f"`targets` has {len(tl)} entries for {len(texts)} texts; give one or one per text.")
-        spans = [_first(t.find_mentions(x)) for x, t in zip(texts, tl)]
+        spans = [resolve_mention(x, t)[0] for x, t in zip(texts, tl)]
         return self._score(texts, tl, spans)[0]
 
     def predict(self, statements: pd.DataFrame | Sequence[str], targets: Any = None, *,
-                text: str = "text") -> pd.DataFrame:
+                text: str = "text", articles: Any = None) -> pd.DataFrame:
         """Score every (statement, target) pair.
 
         Parameters
@@ -330,21 +331,33 @@ class StanceModel:
         statements : pandas.DataFrame or list of str
             A frame with a ``text`` column (other columns are kept, e.g. speaker
             and group from :func:`stancekit.extraction.extract_statements`), or
-            a list of statements.
+            a list of statements. Optional columns used when present:
+            ``speaker`` and ``cue`` (the reporting frame: models trained with it
+            read "SPEAKER CUE: statement"; a statement whose speaker is the
+            target, or its side, is the target's own), and ``article`` +
+            ``start`` (where the statement sits in its article, for ``articles=``).
         targets : list of str/Target, dict or None
             Targets to score every statement against; a dict maps a name to its
             aliases. None reads a ``target`` column (and optional
             ``target_start``/``target_end`` mention offsets) from the frame.
         text : str
             The column holding the statement text.
+        articles : pandas.DataFrame or dict, optional
+            The articles the statements come from (a frame with ``article`` and
+            ``text`` columns as from :func:`stancekit.io.read_articles`, or a
+            dict of article id -> text). With them, pronouns and role nouns
+            that refer to the target through the article count as mentions
+            (:mod:`stancekit.stance.mentions`); needs an ``article`` column.
 
         Returns
         -------
         pandas.DataFrame
             One row per statement and target (statement-major, then target
-            order): the input columns plus ``SCORE_COLUMNS``, ``truncated`` and
-            ``lang_flag``. ``df.attrs["stancekit"]`` records backend, model,
-            fingerprint and version.
+            order): the input columns plus ``SCORE_COLUMNS``, ``target_mention``
+            (name / alias / role / pronoun / speaker / given / none: how the
+            target was found), ``target_start``/``target_end`` (the mention in
+            ``text``, pd.NA when none), ``truncated`` and ``lang_flag``.
+            ``df.attrs["stancekit"]`` records backend, model, fingerprint and version.
 
         Examples
         --------
@@ -358,21 +371,38 @@ class StanceModel:
             frame = statements
             if text not in frame.columns:
                 raise KeyError(f"`statements` lacks the text column {text!r}; it has {list(frame.columns)}.")
-        else:
+        elif isinstance(statements, Sequence) and not isinstance(statements, (bytes, bytearray)):
             frame = pd.DataFrame({text: list(statements)})
+        else:
+            raise TypeError(f"`statements` must be a DataFrame or a list of str, not {type(statements).__name__}.")
+        if targets is not None:
+            tlist = _as_targets(targets)  # checked before any work
+        art_texts = _article_texts(articles, frame)
         raw = frame[text].tolist()
         bad = sum(not isinstance(t, str) for t in raw)
         if bad:
             warnings.warn(f"{bad} statement(s) without text scored as empty (stance 'none').", stacklevel=2)
         texts = [_clean_text(t) for t in raw]
-        rows, tl, spans = [], [], []
+        n = len(frame)
+        speakers = _column(frame, "speaker", n)
+        cues = _column(frame, "cue", n)
+        art_ids = _column(frame, "article", n)
+        starts = _column(frame, "start", n)
+        rows, tl, spans, hows = [], [], [], []
+
+        def resolve(r: int, t: Target) -> tuple[tuple[int, int] | None, str]:
+            art = art_texts.get(art_ids[r]) if art_texts and isinstance(art_ids[r], str) else None
+            st = _int_or_none(starts[r])
+            return resolve_mention(texts[r], t, article=art, start=st, speaker=_str_or_none(speakers[r]))
+
         if targets is None:
             if "target" not in frame.columns:
                 raise ValueError("Give `targets`, or a `target` column in `statements`.")
-            starts = frame["target_start"].tolist() if "target_start" in frame.columns else [None] * len(frame)
-            ends = frame["target_end"].tolist() if "target_end" in frame.columns else [None] * len(frame)
+            tstarts = _column(frame, "target_start", n)
+            tends = _column(frame, "target_end", n)
             tcache: dict[str, Target] = {}
-            for r, (name, s, e) in enumerate(zip(frame["target"].tolist(), starts, ends)):
+            bad_spans = 0
+            for r, (name, s, e) in enumerate(zip(frame["target"].tolist(), tstarts, tends)):
                 if isinstance(name, Target):
                     t = name
                 elif isinstance(name, str) and name.strip():
@@ -382,17 +412,41 @@ class StanceModel:
                 rows.append(r)
                 tl.append(t)
                 span = _given_span(s, e, len(texts[r]))
-                spans.append(span if span is not None else _first(t.find_mentions(texts[r])))
+                if span is None and not (_is_na(s) and _is_na(e)):
+                    bad_spans += 1
+                if span is not None:
+                    spans.append(span)
+                    hows.append("given")
+                else:
+                    sp, how = resolve(r, t)
+                    spans.append(sp)
+                    hows.append(how)
+            if bad_spans:
+                warnings.warn(f"{bad_spans} row(s) with target_start/target_end out of range or reversed; "
+                              "their mentions were looked up in the text instead.", stacklevel=2)
         else:
-            tlist = _as_targets(targets)
-            for r, x in enumerate(texts):
+            for r in range(n):
                 for t in tlist:
                     rows.append(r)
                     tl.append(t)
-                    spans.append(_first(t.find_mentions(x)))
+                    sp, how = resolve(r, t)
+                    spans.append(sp)
+                    hows.append(how)
         b = self._load()
         pair_texts = [texts[r] for r in rows]
-        probs, trunc = self._score(pair_texts, tl, spans)
+        model_texts, model_spans = pair_texts, spans
+        if getattr(b, "uses_frame", False):
+            from .tsc import frame_text
+
+            model_texts, model_spans = [], []
+            for r, t, sp, how in zip(rows, tl, spans, hows):
+                framed, shift, spk_span = frame_text(texts[r], _str_or_none(speakers[r]), _str_or_none(cues[r]))
+                model_texts.append(framed)
+                if how == "speaker":
+                    model_spans.append(spk_span)
+                else:
+                    model_spans.append(None if sp is None else (sp[0] + shift, sp[1] + shift))
+        probs, trunc = self._score(model_texts, tl, model_spans)
         flags = {x: lang_flag(x) for x in set(texts)}
         out = frame.iloc[rows].reset_index(drop=True)
         p_against, p_none, p_favor = probs[:, 0], probs[:, 1], probs[:, 2]
@@ -404,7 +458,12 @@ class StanceModel:
             "p_against": p_against,
             "tone": p_favor - p_against,
             "intensity": 1.0 - p_none,
-            "target_mentioned": [s is not None for s in spans],
+            "target_mentioned": [h != "none" for h in hows],
+            "target_mention": hows,
+            "target_start": pd.array([sp[0] if sp is not None and h != "speaker" else pd.NA
+                                      for sp, h in zip(spans, hows)], dtype="Int64"),
+            "target_end": pd.array([sp[1] if sp is not None and h != "speaker" else pd.NA
+                                    for sp, h in zip(spans, hows)], dtype="Int64"),
             "model": b.model_id,
             "model_version": b.model_version,
             "truncated": trunc,
@@ -436,8 +495,45 @@ def _clean_text(t: Any) -> str:
     return t if isinstance(t, str) else ""
 
 
-def _first(spans: list[tuple[int, int]]) -> tuple[int, int] | None:
-    return spans[0] if spans else None
+def _is_na(v: Any) -> bool:
+    try:
+        return v is None or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _int_or_none(v: Any) -> int | None:
+    if _is_na(v):
+        return None
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _str_or_none(v: Any) -> str | None:
+    return v if isinstance(v, str) and v.strip() else None
+
+
+def _column(frame: pd.DataFrame, name: str, n: int) -> list:
+    return frame[name].tolist() if name in frame.columns else [None] * n
+
+
+def _article_texts(articles: Any, frame: pd.DataFrame) -> dict[str, str]:
+    """article id -> text from ``articles`` (a frame or a dict); {} when None."""
+    if articles is None:
+        return {}
+    if "article" not in frame.columns:
+        raise ValueError("`articles` needs an `article` column in `statements` to find each statement's article.")
+    if isinstance(articles, pd.DataFrame):
+        missing = [c for c in ("article", "text") if c not in articles.columns]
+        if missing:
+            raise KeyError(f"`articles` lacks column(s) {missing}; it has {list(articles.columns)}.")
+        return {str(a): t for a, t in zip(articles["article"], articles["text"]) if isinstance(t, str)}
+    if isinstance(articles, Mapping):
+        return {str(a): t for a, t in articles.items() if isinstance(t, str)}
+    raise TypeError(f"`articles` must be a DataFrame with article and text columns or a dict of id -> text, "
+                    f"not {type(articles).__name__}.")
 
 
 def _given_span(s: Any, e: Any, n: int) -> tuple[int, int] | None:
