@@ -58,7 +58,7 @@ SCORE_COLUMNS = [
     "tone",               # p_favor - p_against, in [-1, 1]
     "intensity",          # 1 - p_none, in [0, 1]
     "target_mentioned",   # bool: the statement refers to the target (target_mention != "none")
-    "target_mention",     # how: name | alias | role | pronoun | speaker | given | none
+    "target_mention",     # how: name | alias | role | pronoun | speaker | cue | given | none
     "target_start",       # the mention's offsets in `text` (pd.NA when none, or when the speaker is the target)
     "target_end",
     "model",

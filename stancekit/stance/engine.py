@@ -71,6 +71,7 @@ from .cache import ScoreCache, default_cache_dir
 from .classifier import _ClassifierBackend
 from .default import _DefaultBackend
 from .nli import _NLIBackend
+from .frame import frame_text, prepare_pair
 from .mentions import resolve_mention
 from .targets import Target, _as_targets
 from .text import _sha, _window, lang_flag
@@ -354,8 +355,8 @@ class StanceModel:
         pandas.DataFrame
             One row per statement and target (statement-major, then target
             order): the input columns plus ``SCORE_COLUMNS``, ``target_mention``
-            (name / alias / role / pronoun / speaker / given / none: how the
-            target was found), ``target_start``/``target_end`` (the mention in
+            (name / alias / role / pronoun / speaker / cue / given / none: how
+            the target was found, :data:`stancekit.stance.mentions.MENTION_KINDS`), ``target_start``/``target_end`` (the mention in
             ``text``, pd.NA when none), ``truncated`` and ``lang_flag``.
             ``df.attrs["stancekit"]`` records backend, model, fingerprint and version.
 
@@ -377,6 +378,8 @@ class StanceModel:
             raise TypeError(f"`statements` must be a DataFrame or a list of str, not {type(statements).__name__}.")
         if targets is not None:
             tlist = _as_targets(targets)  # checked before any work
+        elif "target" not in frame.columns:
+            raise ValueError("Give `targets`, or a `target` column in `statements`.")
         art_texts = _article_texts(articles, frame)
         raw = frame[text].tolist()
         bad = sum(not isinstance(t, str) for t in raw)
@@ -390,10 +393,27 @@ class StanceModel:
         starts = _column(frame, "start", n)
         rows, tl, spans, hows = [], [], [], []
 
-        def resolve(r: int, t: Target) -> tuple[tuple[int, int] | None, str]:
+        b = self._load()
+        use_frame = bool(getattr(b, "uses_frame", False))
+        model_texts: list[str] = []
+        model_spans: list[tuple[int, int] | None] = []
+
+        def add(r: int, t: Target, given: tuple[int, int] | None = None) -> None:
+            spk, cue = _str_or_none(speakers[r]), _str_or_none(cues[r])
+            if given is not None:
+                framed, shift, _ = frame_text(texts[r], spk, cue) if use_frame else (texts[r], 0, None)
+                model_texts.append(framed)
+                model_spans.append((given[0] + shift, given[1] + shift))
+                spans.append(given)
+                hows.append("given")
+                return
             art = art_texts.get(art_ids[r]) if art_texts and isinstance(art_ids[r], str) else None
-            st = _int_or_none(starts[r])
-            return resolve_mention(texts[r], t, article=art, start=st, speaker=_str_or_none(speakers[r]))
+            mtext, mspan, span, how = prepare_pair(texts[r], t, speaker=spk, cue=cue, article=art,
+                                                   start=_int_or_none(starts[r]), frame=use_frame)
+            model_texts.append(mtext)
+            model_spans.append(mspan)
+            spans.append(span)
+            hows.append(how)
 
         if targets is None:
             if "target" not in frame.columns:
@@ -414,13 +434,7 @@ class StanceModel:
                 span = _given_span(s, e, len(texts[r]))
                 if span is None and not (_is_na(s) and _is_na(e)):
                     bad_spans += 1
-                if span is not None:
-                    spans.append(span)
-                    hows.append("given")
-                else:
-                    sp, how = resolve(r, t)
-                    spans.append(sp)
-                    hows.append(how)
+                add(r, t, span)
             if bad_spans:
                 warnings.warn(f"{bad_spans} row(s) with target_start/target_end out of range or reversed; "
                               "their mentions were looked up in the text instead.", stacklevel=2)
@@ -429,23 +443,8 @@ class StanceModel:
                 for t in tlist:
                     rows.append(r)
                     tl.append(t)
-                    sp, how = resolve(r, t)
-                    spans.append(sp)
-                    hows.append(how)
-        b = self._load()
+                    add(r, t)
         pair_texts = [texts[r] for r in rows]
-        model_texts, model_spans = pair_texts, spans
-        if getattr(b, "uses_frame", False):
-            from .tsc import frame_text
-
-            model_texts, model_spans = [], []
-            for r, t, sp, how in zip(rows, tl, spans, hows):
-                framed, shift, spk_span = frame_text(texts[r], _str_or_none(speakers[r]), _str_or_none(cues[r]))
-                model_texts.append(framed)
-                if how == "speaker":
-                    model_spans.append(spk_span)
-                else:
-                    model_spans.append(None if sp is None else (sp[0] + shift, sp[1] + shift))
         probs, trunc = self._score(model_texts, tl, model_spans)
         flags = {x: lang_flag(x) for x in set(texts)}
         out = frame.iloc[rows].reset_index(drop=True)
@@ -460,10 +459,8 @@ class StanceModel:
             "intensity": 1.0 - p_none,
             "target_mentioned": [h != "none" for h in hows],
             "target_mention": hows,
-            "target_start": pd.array([sp[0] if sp is not None and h != "speaker" else pd.NA
-                                      for sp, h in zip(spans, hows)], dtype="Int64"),
-            "target_end": pd.array([sp[1] if sp is not None and h != "speaker" else pd.NA
-                                    for sp, h in zip(spans, hows)], dtype="Int64"),
+            "target_start": pd.array([sp[0] if sp is not None else pd.NA for sp in spans], dtype="Int64"),
+            "target_end": pd.array([sp[1] if sp is not None else pd.NA for sp in spans], dtype="Int64"),
             "model": b.model_id,
             "model_version": b.model_version,
             "truncated": trunc,

