@@ -96,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
 # --- train (lead) ------------------------------------------------------------
 
 
-@_command("train", "Rebuild the default stance model (LoRA adapter + head) from a NewsMTSC folder.")
+@_command("train", "Rebuild the default stance model (NewsMTSC + the political stance set), or adapt it to "
+                   "your labels with --init.")
 def _add_train(p: argparse.ArgumentParser) -> None:
     from . import train as _train  # light: torch is imported only when training starts
 
@@ -109,8 +110,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
     from . import train as _train
 
-    card = _train.run(args, show_progress=_progress_flag(args))
-    print(json.dumps({k: card[k] for k in ("dev_rw_macro_f1", "dev_mt_macro_f1", "best_epoch")}))
+    print(json.dumps(_train.run(args, show_progress=_progress_flag(args))))
     return 0
 
 

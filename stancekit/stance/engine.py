@@ -290,6 +290,48 @@ class StanceModel:
             probs[i], trunc[i] = probs[first[keys[i]]], trunc[first[keys[i]]]
         return probs, trunc
 
+    # -- adaptation --
+
+    def fine_tune(self, data: pd.DataFrame, *, out: str | os.PathLike | None = None, text: str = "text",
+                  target: str = "target", stance: str = "stance", articles: Any = None, epochs: int | None = None,
+                  lr: float | None = None, batch_size: int | None = None, seed: int | None = None) -> StanceModel:
+        """Adapt this model to your own labelled statements; returns ``self``, now using the adapted model.
+
+        Only the default backend (or an artifact of it) can be fine-tuned. A few
+        hundred labels and a few minutes on a CPU are typical (README, learning
+        curve). See :func:`stancekit.stance.train.fine_tune` for the details.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame
+            Labelled pairs: ``text``, ``target``, ``stance`` (favor / none / against),
+            optionally ``speaker``, ``cue``, ``article``, ``start``.
+        out : path, optional
+            Also write the adapted artifact here; ``StanceModel(out)`` loads it later.
+        articles : pandas.DataFrame or dict, optional
+            Article texts, as for :meth:`predict`.
+        epochs, lr, batch_size, seed : optional
+            Override the fine-tuning defaults (``FINE_TUNE_DEFAULTS``).
+
+        Examples
+        --------
+        >>> sm = StanceModel().fine_tune(my_labels, out="my-model/")  # doctest: +SKIP
+        >>> StanceModel("my-model/").predict(statements, targets=["Donald Trump"])  # doctest: +SKIP
+        """
+        from . import tsc as _tsc
+        from .train import fine_tune
+
+        if _resolve_backend(self.backend) != "default.v1":
+            raise ValueError(f"fine_tune works with the default backend only, not {self.backend!r}.")
+        init = self.model
+        if init is None and getattr(self, "backend_", None) is not None and isinstance(self.backend_.tsc, _tsc.TSC):
+            init = self.backend_.tsc
+        tsc = fine_tune(data, init=init, out=out, text=text, target=target, stance=stance, articles=articles,
+                        show_progress=self.show_progress, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed)
+        self.model = tsc
+        self.backend_ = None
+        return self
+
     # -- public --
 
     def predict_proba(self, texts: Sequence[str], targets: str | Target | Sequence[str | Target]) -> np.ndarray:

