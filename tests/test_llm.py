@@ -418,7 +418,8 @@ def test_validation_recipe_with_evaluate_stance(server, tmp_path):
     g = statements.assign(stance=gold["stance"]).drop_duplicates(["article", "start", "end", "target"])
     assert overall["n_gold"] == len(g) and overall["coverage"] == 1.0
     # Agreement is whatever the model earns: here the fake server's word rule, recomputed by hand.
-    assert overall["accuracy"] == pytest.approx(np.mean([rule_stance(t)[0] == y for t, y in zip(g["text"], g["stance"])]))
+    by_hand = np.mean([rule_stance(t)[0] == y for t, y in zip(g["text"], g["stance"])])
+    assert overall["accuracy"] == pytest.approx(by_hand)
 
 
 def test_bench_llm_prints_its_figures(capsys):
@@ -433,3 +434,14 @@ def test_bench_llm_prints_its_figures(capsys):
     assert out["pairs"] == 12 and out["requests"] == 12 and out["same_output"] is True
     for key in ("c1_pairs_per_s", "c4_pairs_per_s", "speedup"):
         assert isinstance(out[key], float) and out[key] > 0, key
+
+
+def test_a_given_client_is_used_as_it_is(server, tmp_path):
+    import openai
+
+    client = openai.OpenAI(base_url=server.base_url, api_key="sk-own-client-key", max_retries=0, timeout=2)
+    sm = StanceModel("rule-model", backend="llm", client=client, cache_dir=tmp_path, show_progress=False)
+    assert sm.predict(["Great plan."], targets=["plan"])["stance"].tolist() == ["favor"]
+    assert server.requests[0]["headers"]["authorization"] == "Bearer sk-own-client-key"
+    assert sm.backend_.settings()["host"] == server.base_url.split("/")[2]
+    assert sm.backend_._redact("key sk-own-client-key here") == "key *** here"

@@ -177,7 +177,8 @@ class _LLMBackend(_Backend):
                 raise StancekitError(f"the environment variable {env} (api_key_env) is not set or empty; "
                                      "it should hold the API key.")
             log.debug("OPENAI_API_KEY is not set: sending a placeholder key (fine for local vLLM/Ollama/llama.cpp)")
-        self._secret = secret or None
+        # The key to scrub from messages: a given client's own, else the environment's.
+        self._secret = (getattr(client, "api_key", None) if client is not None else None) or secret or None
         self._env = env
         self.prompt = _prompt_text(PROMPT_VERSION)
         self.examples, self.few_shot_id = _few_shot(opts["few_shot"])

@@ -254,7 +254,8 @@ def _few_shot(spec: Any) -> tuple[list[dict], str]:
             raise ValueError(f"few-shot example {k} has unknown field(s) {unknown}; valid: {list(_EXAMPLE_KEYS)}.")
         # 0.9 when not given: it shows the answer's form, it is not a calibration target.
         conf = _confidence(ex.get("confidence", 0.9))
-        item = {"text": ex["text"], "target": ex["target"], "stance": label, "confidence": 0.9 if conf is None else conf}
+        item = {"text": ex["text"], "target": ex["target"], "stance": label,
+                "confidence": 0.9 if conf is None else conf}
         for f in ("speaker", "role", "context"):
             if isinstance(ex.get(f), str) and ex[f].strip():
                 item[f] = ex[f].strip()
