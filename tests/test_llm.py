@@ -160,7 +160,7 @@ def test_failed_pairs_are_nan_with_one_warning_and_not_cached(server, tmp_path):
     texts = ["Great plan.", "Plan #fail", "Plan #slow", "Plan #garbage", "Bad plan."]
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
-        out = model(server, tmp_path, timeout=0.3, max_retries=1).predict(texts, targets=["the plan"])
+        out = model(server, tmp_path, max_retries=1).predict(texts, targets=["the plan"])
     msgs = [str(x.message) for x in w if "failed" in str(x.message)]
     assert len(msgs) == 1 and msgs[0].startswith("3 of 5 pair(s) failed")
     assert "1 HTTP 500" in msgs[0] and "1 timeout" in msgs[0] and "1 unparseable answer" in msgs[0]
@@ -174,7 +174,7 @@ def test_failed_pairs_are_nan_with_one_warning_and_not_cached(server, tmp_path):
     server.reset()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model(server, tmp_path, timeout=0.3, max_retries=0).predict(texts, targets=["the plan"])
+        model(server, tmp_path, max_retries=0).predict(texts, targets=["the plan"])
     assert sorted(server.statements()) == ["Plan #fail", "Plan #garbage", "Plan #slow"]  # failures are not cached
 
 
