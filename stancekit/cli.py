@@ -149,9 +149,9 @@ def _add_score(p: argparse.ArgumentParser) -> None:
                    help="another name for the preceding --target (repeatable)")
     p.add_argument("--model", default=None, metavar="NAME_OR_PATH",
                    help="default backend: artifact folder (default: the shipped model); "
-                        "nli/classifier: hub id or local folder")
+                        "nli/classifier: hub id or local folder; llm: the model name on the server")
     p.add_argument("--backend", default="default", metavar="NAME",
-                   help="default | nli | classifier | vader (default: default)")
+                   help="default | nli | classifier | vader | llm (default: default)")
     p.add_argument("--format", choices=["jsonl", "csv"], default=None,
                    help="output format (default: from the -o suffix, else jsonl)")
     p.add_argument("-o", "--output", default="-", metavar="OUT", help="output file (default: stdout)")
@@ -163,7 +163,42 @@ def _add_score(p: argparse.ArgumentParser) -> None:
                    help="compute precision (default auto: bf16 where the CPU/GPU computes it natively, "
                         "else fp32; int8 = dynamic quantization, CPU)")
     p.add_argument("--quantize", action="store_true", help="same as --precision int8")
+    _add_llm_options(p)
     p.set_defaults(func=_cmd_score, targets=None)
+
+
+def _add_llm_options(p: argparse.ArgumentParser) -> None:
+    """Options of the llm backend (``--backend llm --model NAME --base-url URL``), shared by score and analyze."""
+    g = p.add_argument_group("llm backend (any OpenAI-compatible server: vLLM, Ollama, llama.cpp, OpenAI)")
+    g.add_argument("--base-url", default=None, metavar="URL",
+                   help="server URL, e.g. http://127.0.0.1:8000/v1 (default: $OPENAI_BASE_URL, else OpenAI)")
+    g.add_argument("--api-key-env", default=None, metavar="VAR",
+                   help="environment variable holding the API key (default OPENAI_API_KEY)")
+    g.add_argument("--max-concurrency", type=int, default=None, metavar="N", help="requests in flight (default 8)")
+    g.add_argument("--timeout", type=float, default=None, metavar="S", help="seconds per request (default 60)")
+    g.add_argument("--max-retries", type=int, default=None, metavar="N",
+                   help="retries per pair on 429/5xx/timeouts (default 4)")
+    g.add_argument("--price-per-1k", type=float, nargs="+", default=None, metavar="PRICE",
+                   help="price per 1k tokens, or PROMPT COMPLETION prices, for the cost estimate")
+    g.add_argument("--few-shot", default=None, metavar="FILE.jsonl",
+                   help="few-shot examples (text, target, stance per line); 'none' for zero-shot")
+
+
+def _llm_options(args: argparse.Namespace) -> dict:
+    """StanceModel options from the llm flags that were given (other backends refuse them, one-line error)."""
+    if args.price_per_1k is not None and len(args.price_per_1k) > 2:
+        raise ValueError("--price-per-1k takes one price, or two (prompt, completion)")
+    opts = {"base_url": args.base_url, "api_key_env": args.api_key_env, "max_concurrency": args.max_concurrency,
+            "timeout": args.timeout, "max_retries": args.max_retries,
+            "price_per_1k": (None if args.price_per_1k is None else
+                             args.price_per_1k[0] if len(args.price_per_1k) == 1 else tuple(args.price_per_1k)),
+            "few_shot": [] if (args.few_shot or "").lower() == "none" else args.few_shot}
+    opts = {k: v for k, v in opts.items() if v is not None}
+    if args.backend.split(".")[0] == "llm" and args.verbose < 2:
+        # One INFO line per HTTP request from the client's transport would bury the run's own report.
+        for name in ("httpx", "httpx2", "openai"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+    return opts
 
 
 def _read_score_lines(path: str, need_target: bool) -> list[dict]:
@@ -218,7 +253,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     sm = StanceModel(args.model, backend=args.backend, batch_size=args.batch_size, device=args.device,
                      precision="int8" if args.quantize else args.precision, max_length=args.max_length,
                      cache=not args.no_cache,
-                     show_progress=_progress_flag(args))
+                     show_progress=_progress_flag(args), **_llm_options(args))
     scored = sm.predict(frame, targets=targets)
     fmt = args.format or ("jsonl" if args.output == "-" or not args.output.lower().endswith(".csv") else "csv")
     _io.write_frame(scored, args.output, format=fmt)
@@ -310,9 +345,9 @@ def _add_analyze(p: argparse.ArgumentParser) -> None:
     p.add_argument("--registry", default=None, metavar="FILE", help="speaker registry (YAML/JSON/CSV)")
     p.add_argument("--model", default=None, metavar="NAME_OR_PATH",
                    help="default backend: artifact folder (default: the shipped model); "
-                        "nli/classifier: hub id or local folder")
+                        "nli/classifier: hub id or local folder; llm: the model name on the server")
     p.add_argument("--backend", default="default", metavar="NAME",
-                   help="default | nli | classifier | vader (default: default)")
+                   help="default | nli | classifier | vader | llm (default: default)")
     p.add_argument("--precision", choices=PRECISIONS, default="auto",
                    help="model compute precision (default auto: bf16 where computed natively, else fp32)")
     p.add_argument("--mentioned-only", action="store_true",
@@ -321,6 +356,7 @@ def _add_analyze(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     p.add_argument("--svg", action="store_true", help="also write the charts as SVG")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
+    _add_llm_options(p)
     p.set_defaults(func=_cmd_analyze, targets=None)
 
 
@@ -343,7 +379,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     targets = [Target(name, aliases=aliases) for name, aliases in args.targets]
     out = Path(args.output)
     model = StanceModel(args.model, backend=args.backend, precision=args.precision,
-                        show_progress=_progress_flag(args))
+                        show_progress=_progress_flag(args), **_llm_options(args))
     result = analyze(args.paths, targets=targets, registry=args.registry, by=args.by, model=model,
                      mentioned_only=args.mentioned_only, n_boot=args.n_boot,
                      seed=args.seed, show_progress=_progress_flag(args))

@@ -402,7 +402,7 @@ def test_unknown_backend_lists_valid():
     with pytest.raises(ValueError, match="nli") as err:
         StanceModel(backend="bert").predict(["x"], targets=["y"])
     assert "vader" in str(err.value) and "default" in str(err.value)
-    assert set(BACKENDS) == {"default.v1", "nli.v1", "classifier.v1", "vader.v1"}
+    assert set(BACKENDS) == {"default.v1", "nli.v1", "classifier.v1", "vader.v1", "llm.v1"}
     assert StanceModel(backend="vader.v1", cache=False)._load().name == "vader.v1"
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,14 @@ class _Backend:
     model_version = ""
     fingerprint = ""
     max_length = 0
+    #: Backend-specific ``StanceModel(**options)`` and their defaults; others are refused.
+    OPTIONS: dict[str, Any] = {}
+    #: Statement-frame columns the backend reads per pair (e.g. speaker, role, context); they enter the cache key.
+    pair_fields: tuple[str, ...] = ()
+    #: Per-pair output columns the backend reports (stored in the cache beside the probabilities).
+    info_columns: tuple[str, ...] = ()
+    #: True: the engine hands all cache misses to ``score_stream`` at once, instead of fixed batches to ``score``.
+    streams = False
 
     def __init__(self, owner: StanceModel):
         self.owner = owner
@@ -43,6 +52,14 @@ class _Backend:
         return 0
 
     def score(self, texts: list[str], targets: list[Target], spans: list[tuple[int, int] | None]) -> np.ndarray:
+        raise NotImplementedError
+
+    def score_stream(self, texts: list[str], targets: list[Target], spans: list[tuple[int, int] | None],
+                     extras: list[dict]) -> Iterator[tuple[int, np.ndarray, dict | None]]:
+        """Yield ``(position, probabilities, info)`` as pairs finish, in any order (``streams = True``).
+
+        A row of NaN probabilities marks a pair that failed: the engine does not cache it.
+        """
         raise NotImplementedError
 
 

@@ -62,6 +62,8 @@ class ScoreCache:
                     "CREATE TABLE IF NOT EXISTS scores (key TEXT PRIMARY KEY, p_against REAL NOT NULL, "
                     "p_none REAL NOT NULL, p_favor REAL NOT NULL, truncated INTEGER NOT NULL) WITHOUT ROWID"
                 )
+                # Per-pair notes of backends that have them (the llm backend's `prob_source`), as JSON text.
+                conn.execute("CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, info TEXT NOT NULL) WITHOUT ROWID")
                 break
             except sqlite3.OperationalError as exc:  # "database is locked" while another process sets WAL
                 last = exc
@@ -83,8 +85,22 @@ class ScoreCache:
                 found[k] = (a, n, f, bool(t))
         return found
 
-    def put_many(self, rows: Iterable[tuple[str, Sequence[float], bool]]) -> None:
-        """Store ``(key, (p_against, p_none, p_favor), truncated)`` rows in one short transaction."""
+    def get_info(self, keys: Sequence[str]) -> dict[str, str]:
+        """Stored per-pair notes (JSON text) for the keys that have them."""
+        conn = self._connect()
+        found: dict[str, str] = {}
+        keys = list(dict.fromkeys(keys))
+        for i in range(0, len(keys), _SQL_CHUNK):
+            chunk = keys[i:i + _SQL_CHUNK]
+            q = f"SELECT key, info FROM info WHERE key IN ({','.join('?' * len(chunk))})"
+            found.update(conn.execute(q, chunk))
+        return found
+
+    def put_many(self, rows: Iterable[tuple[str, Sequence[float], bool]], info: dict[str, str] | None = None) -> None:
+        """Store ``(key, (p_against, p_none, p_favor), truncated)`` rows in one short transaction.
+
+        ``info`` optionally maps some of the keys to a note (JSON text) stored with them.
+        """
         data = [(k, float(p[0]), float(p[1]), float(p[2]), int(bool(t))) for k, p, t in rows]
         if not data:
             return
@@ -92,6 +108,8 @@ class ScoreCache:
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?)", data)
+            if info:
+                conn.executemany("INSERT OR REPLACE INTO info VALUES (?, ?)", list(info.items()))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

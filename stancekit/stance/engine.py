@@ -33,6 +33,11 @@ latest version):
     Mapping: ``p_favor = max(c, 0)``, ``p_against = max(-c, 0)``,
     ``p_none = 1 - |c|``; the stance is the argmax, so ``|c| > 0.5`` is
     needed for favor/against.
+``llm.v1``
+    A large language model behind any OpenAI-compatible server (vLLM,
+    Ollama, llama.cpp, OpenAI), see :mod:`stancekit.stance.llm`. Pairs run
+    concurrently; a pair that still fails after the retries gets NaN
+    probabilities and ``stance`` None, and is not cached.
 
 Truncation policy: an empty or whitespace-only statement gets ``p_none = 1``
 and stance "none" without a model call. A statement longer than the model
@@ -65,11 +70,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._utils import progress
+from .._utils import is_missing, progress
 from .backend import LABELS, _Backend
 from .cache import ScoreCache, default_cache_dir
 from .classifier import _ClassifierBackend
 from .default import _DefaultBackend
+from .llm import _LLMBackend
 from .nli import _NLIBackend
 from .frame import frame_text, prepare_pair
 from .mentions import resolve_mention
@@ -78,6 +84,9 @@ from .text import _sha, _window, lang_flag
 from .vader import _VaderBackend
 
 log = logging.getLogger(__name__)
+
+#: Finished pairs of a streaming backend written to the cache per transaction (also at least once a second).
+_STREAM_FLUSH = 32
 
 #: Extra columns next to ``SCORE_COLUMNS``.
 EXTRA_COLUMNS = ["truncated", "lang_flag"]
@@ -88,6 +97,7 @@ BACKENDS: dict[str, type[_Backend]] = {
     "nli.v1": _NLIBackend,
     "classifier.v1": _ClassifierBackend,
     "vader.v1": _VaderBackend,
+    "llm.v1": _LLMBackend,
 }
 
 
@@ -155,6 +165,11 @@ class StanceModel:
         Folder of ``scores.sqlite``; default :func:`default_cache_dir`.
     show_progress : bool or None
         Show a progress bar; None means on if the stancekit logger is at INFO or lower.
+    **options
+        Backend-specific options, refused by the other backends. ``llm``:
+        ``base_url``, ``api_key_env``, ``max_concurrency``, ``timeout``,
+        ``max_retries``, ``price_per_1k``, ``few_shot``, ... (see
+        :data:`stancekit.stance.llm.LLM_OPTIONS`).
 
     Examples
     --------
@@ -170,7 +185,7 @@ class StanceModel:
                  templates: Mapping[str, str] | None = None, label_map: Mapping[str, str] | None = None,
                  batch_size: int = 32, device: str | None = None, num_threads: int | None = None,
                  precision: str = "auto", quantize: bool = False, max_length: int | None = None, cache: bool = True,
-                 cache_dir: str | os.PathLike | None = None, show_progress: bool | None = None):
+                 cache_dir: str | os.PathLike | None = None, show_progress: bool | None = None, **options: Any):
         self.model = model
         self.backend = backend
         self.revision = revision
@@ -185,6 +200,7 @@ class StanceModel:
         self.cache = cache
         self.cache_dir = cache_dir
         self.show_progress = show_progress
+        self.options = options
 
     def __repr__(self) -> str:
         return f"StanceModel({self.model!r}, backend={self.backend!r})"
@@ -202,6 +218,10 @@ class StanceModel:
         name = _resolve_backend(self.backend)
         if not isinstance(self.batch_size, int) or self.batch_size < 1:
             raise ValueError(f"Invalid value {self.batch_size!r} for `batch_size`; give a positive int.")
+        unknown = sorted(set(self.options) - set(BACKENDS[name].OPTIONS))
+        if unknown:
+            raise ValueError(f"Unknown option(s) {unknown} for backend {name!r}; "
+                             f"valid: {sorted(BACKENDS[name].OPTIONS) or 'none'}.")
         b = BACKENDS[name](self)
         b.load()
         self.backend_ = b
@@ -216,20 +236,29 @@ class StanceModel:
 
     def _cache_call(self, method: str, *args):
         if self.cache_ is None:
-            return {} if method == "get_many" else None
+            return {} if method.startswith("get") else None
         try:
             return getattr(self.cache_, method)(*args)
         except sqlite3.Error as exc:
             warnings.warn(f"score cache {self.cache_.path} disabled: {exc}", stacklevel=4)
             self.cache_ = None
-            return {} if method == "get_many" else None
+            return {} if method.startswith("get") else None
 
     # -- engine --
 
-    def _score(self, texts: list[str], targets: list[Target], spans: list[tuple[int, int] | None]):
-        """Probabilities (n, 3) and truncated flags for aligned pairs."""
+    def _score(self, texts: list[str], targets: list[Target], spans: list[tuple[int, int] | None],
+               extras: list[dict] | None = None, info_out: list | None = None):
+        """Probabilities (n, 3) and truncated flags for aligned pairs.
+
+        ``extras``: per-pair fields the backend reads (``pair_fields``), part of
+        the cache key. ``info_out``: a list that receives one info dict (or
+        None) per pair, for backends with ``info_columns``. Rows of NaN
+        probabilities (pairs a backend failed on) are returned but not cached.
+        """
         b = self._load()
         n = len(texts)
+        extras = extras if extras is not None else [{}] * n
+        info: list[dict | None] = [None] * n
         probs = np.zeros((n, len(LABELS)), dtype=np.float64)
         trunc = np.zeros(n, dtype=bool)
         todo = [i for i in range(n) if texts[i].strip()]
@@ -239,6 +268,8 @@ class StanceModel:
         for i in todo:
             sp = "-" if spans[i] is None else f"{spans[i][0]}:{spans[i][1]}"
             raw = f"{self.settings_key_}\x1f{targets[i].key}\x1f{shas[texts[i]]}\x1f{sp}"
+            if extras[i]:  # only backends with pair_fields: other keys stay as they were
+                raw += "\x1f" + _sha(json.dumps(extras[i], sort_keys=True, default=str))
             keys[i] = hashlib.sha256(raw.encode()).hexdigest()
         hits = self._cache_call("get_many", [keys[i] for i in todo])
         miss = []
@@ -248,6 +279,10 @@ class StanceModel:
                 miss.append(i)
             else:
                 probs[i], trunc[i] = h[:3], h[3]
+        if info_out is not None and b.info_columns and len(miss) < len(todo):
+            missed = set(miss)
+            for i, note in self._hit_info(keys, [i for i in todo if i not in missed]):
+                info[i] = note
         # The same (text, target, span) twice in one call (group-reference rows,
         # syndicated copy) is scored once and copied.
         first: dict[str, int] = {}
@@ -275,19 +310,25 @@ class StanceModel:
                     trunc[i] = True
                     ntok = max(budget, 8)
                 items[i] = (text, span, ntok)
-            # Longest first, like sentence-transformers: padding waste stays low, order is restored below.
-            order = sorted(miss, key=lambda i: -items[i][2])
-            bs = self.batch_size
-            with progress(total=math.ceil(len(order) / bs), desc="stance", unit="batch",
-                          show_progress=self.show_progress) as bar:
-                for s in range(0, len(order), bs):
-                    idx = order[s:s + bs]
-                    p = b.score([items[i][0] for i in idx], [targets[i] for i in idx], [items[i][1] for i in idx])
-                    probs[idx] = p
-                    self._cache_call("put_many", [(keys[i], probs[i], trunc[i]) for i in idx])
-                    bar.update(1)
+            if b.streams:
+                self._score_stream(b, miss, items, targets, extras, keys, probs, trunc, info)
+            else:
+                # Longest first, like sentence-transformers: padding waste stays low, order is restored below.
+                order = sorted(miss, key=lambda i: -items[i][2])
+                bs = self.batch_size
+                with progress(total=math.ceil(len(order) / bs), desc="stance", unit="batch",
+                              show_progress=self.show_progress) as bar:
+                    for s in range(0, len(order), bs):
+                        idx = order[s:s + bs]
+                        p = b.score([items[i][0] for i in idx], [targets[i] for i in idx], [items[i][1] for i in idx])
+                        probs[idx] = p
+                        self._cache_call("put_many", [(keys[i], probs[i], trunc[i]) for i in idx
+                                                      if np.isfinite(probs[i]).all()])
+                        bar.update(1)
         for i in dups:
-            probs[i], trunc[i] = probs[first[keys[i]]], trunc[first[keys[i]]]
+            probs[i], trunc[i], info[i] = probs[first[keys[i]]], trunc[first[keys[i]]], info[first[keys[i]]]
+        if info_out is not None:
+            info_out[:] = info
         return probs, trunc
 
     # -- adaptation --
@@ -331,6 +372,53 @@ class StanceModel:
         self.model = tsc
         self.backend_ = None
         return self
+
+    def _hit_info(self, keys: dict, idx: list[int]):
+        found = self._cache_call("get_info", [keys[i] for i in idx])
+        for i in idx:
+            if keys[i] in found:
+                try:
+                    yield i, json.loads(found[keys[i]])
+                except ValueError:
+                    pass
+
+    def _score_stream(self, b, miss, items, targets, extras, keys, probs, trunc, info) -> None:
+        """All misses to ``b.score_stream`` at once (its own concurrency applies); cache as pairs finish.
+
+        Finished pairs are written every ``_STREAM_FLUSH`` pairs or second, and
+        on the way out (also on Ctrl-C or an error), so an interrupted run
+        resumes where it stopped. Failed (NaN) pairs are not cached.
+        """
+        import time
+
+        pending: list[int] = []
+        last = time.monotonic()
+
+        def flush() -> None:
+            nonlocal last
+            if pending:
+                rows = [(keys[i], probs[i], trunc[i]) for i in pending]
+                notes = {keys[i]: json.dumps(info[i]) for i in pending if info[i] is not None}
+                self._cache_call("put_many", rows, notes)
+                pending.clear()
+            last = time.monotonic()
+
+        stream = b.score_stream([items[i][0] for i in miss], [targets[i] for i in miss],
+                                [items[i][1] for i in miss], [extras[i] for i in miss])
+        try:
+            with progress(total=len(miss), desc=f"stance ({b.name})", unit="pair",
+                          show_progress=self.show_progress) as bar:
+                for j, p, note in stream:
+                    i = miss[j]
+                    probs[i], info[i] = p, note
+                    if np.isfinite(probs[i]).all():
+                        pending.append(i)
+                    if len(pending) >= _STREAM_FLUSH or time.monotonic() - last > 1.0:
+                        flush()
+                    bar.update(1)
+        finally:
+            stream.close()
+            flush()
 
     # -- public --
 
@@ -487,13 +575,19 @@ class StanceModel:
                     tl.append(t)
                     add(r, t)
         pair_texts = [texts[r] for r in rows]
-        probs, trunc = self._score(model_texts, tl, model_spans)
+        extras = _pair_extras(frame, rows, b.pair_fields)
+        if art_texts and "context" in b.pair_fields and "context" not in frame.columns:
+            extras = _add_article_context(extras, rows, art_ids, starts, texts, art_texts)
+        info: list = []
+        probs, trunc = self._score(model_texts, tl, model_spans, extras=extras, info_out=info)
         flags = {x: lang_flag(x) for x in set(texts)}
         out = frame.iloc[rows].reset_index(drop=True)
         p_against, p_none, p_favor = probs[:, 0], probs[:, 1], probs[:, 2]
+        stance = np.array(LABELS, dtype=object)[probs.argmax(axis=1)]
+        stance[np.isnan(probs).any(axis=1)] = None  # a pair the backend failed on
         scores = pd.DataFrame({
             "target": [t.name for t in tl],
-            "stance": np.array(LABELS, dtype=object)[probs.argmax(axis=1)],
+            "stance": stance,
             "p_favor": p_favor,
             "p_none": p_none,
             "p_against": p_against,
@@ -508,6 +602,8 @@ class StanceModel:
             "truncated": trunc,
             "lang_flag": [flags[x] for x in pair_texts],
         })
+        for col in b.info_columns:
+            scores[col] = [note.get(col) if note else None for note in info]
         keep = [c for c in out.columns if c not in scores.columns]
         result = pd.concat([out[keep], scores], axis=1)
         result.attrs = dict(frame.attrs)
@@ -528,6 +624,36 @@ def _version() -> str:
     from .. import __version__
 
     return __version__
+
+
+def _pair_extras(frame: pd.DataFrame, rows: list[int], fields: Sequence[str]) -> list[dict] | None:
+    """Per-pair values of the frame columns a backend reads (``pair_fields``), missing ones left out."""
+    cols = {f: frame[f].tolist() for f in fields if f in frame.columns}
+    if not cols:
+        return None
+    out = []
+    for r in rows:
+        d = {}
+        for f, vals in cols.items():
+            v = vals[r]
+            if not is_missing(v) and str(v).strip():
+                d[f] = str(v).strip()
+        out.append(d)
+    return out
+
+
+def _add_article_context(extras: list[dict] | None, rows: list[int], art_ids: list, starts: list, texts: list[str],
+                         art_texts: dict[str, str]) -> list[dict]:
+    """Add ``context`` (the sentences around the statement) for backends that read it (llm)."""
+    from .llm_prompt import context_around
+
+    extras = extras if extras is not None else [{} for _ in rows]
+    for k, r in enumerate(rows):
+        art = art_texts.get(art_ids[r]) if isinstance(art_ids[r], str) else None
+        st = _int_or_none(starts[r])
+        if art and st is not None and texts[r] and 0 <= st < st + len(texts[r]) <= len(art):
+            extras[k] = {**extras[k], "context": context_around(art, st, st + len(texts[r]))}
+    return extras
 
 
 def _clean_text(t: Any) -> str:
