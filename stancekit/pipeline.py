@@ -185,7 +185,8 @@ def analyze(
     if statements.empty:
         scores = _empty_scores(statements)
     else:
-        scores = scorer.predict(statements, targets=targets)
+        # The articles let the model find pronouns and role nouns that refer to a target.
+        scores = scorer.predict(statements, targets=targets, articles=articles)
     log.info("scored %d (statement, target) pair(s)", len(scores))
 
     basis = scores
