@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from .analysis import summarize
+from .analysis import add_article_columns, summarize
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,9 @@ class AnalysisResult:
         The column the summary is keyed by.
     targets : list of str
         The target names scored.
+    group_order : list of str
+        The registry's groups (or, for ``by="speaker"``, its speakers) in
+        registry order: the colour order of :attr:`palette`.
     """
 
     articles: pd.DataFrame
@@ -53,6 +56,7 @@ class AnalysisResult:
     summary: pd.DataFrame
     by: str = "group"
     targets: list[str] = field(default_factory=list)
+    group_order: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
         return (
@@ -68,6 +72,18 @@ class AnalysisResult:
         cols = [c for c in ("model", "model_version") if c in self.scores.columns]
         pairs = self.scores[cols].drop_duplicates().astype(str).values.tolist()
         return [f"{p[0]} ({p[1]})" if len(p) > 1 else p[0] for p in pairs]
+
+    @property
+    def palette(self) -> dict:
+        """Colour of every value of ``by`` (and every group), the same in every chart of this analysis.
+
+        From :func:`stancekit.plotting.group_palette`, in registry order
+        (:attr:`group_order`); pass it as ``palette=`` to chart a subset.
+        """
+        from .plotting import group_palette
+
+        values = self.scores[self.by].tolist() if self.by in self.scores.columns else []
+        return group_palette(values, order=self.group_order)
 
     def _repr_html_(self) -> str:
         from .report import format_summary
@@ -92,9 +108,16 @@ def _target_names(targets: Any) -> list[str]:
         return [targets]
     if isinstance(targets, Mapping):
         return [str(k) for k in targets]
+    if not isinstance(targets, Iterable):
+        raise TypeError(
+            f"Invalid value {targets!r} for `targets`: give a target name, a list of names or Target objects, "
+            "or a dict {name: [aliases]}, e.g. targets=['Canada']."
+        )
     names = []
     for t in targets:
-        names.append(t if isinstance(t, str) else str(getattr(t, "name", t)))
+        if not isinstance(t, str) and not hasattr(t, "name"):
+            raise TypeError(f"Invalid entry {t!r} in `targets`: give names (str) or Target objects.")
+        names.append(t if isinstance(t, str) else str(t.name))
     return names
 
 
@@ -172,6 +195,9 @@ def analyze(
     if not names:
         raise ValueError("`targets` is empty; give at least one target, e.g. targets=['Canada'].")
 
+    from .registry import SpeakerRegistry
+
+    registry = SpeakerRegistry.coerce(registry)  # parse (and check) the registry before reading anything
     articles = read_articles(source, errors=errors, show_progress=show_progress)
     if articles.empty:
         raise StancekitError(f"no articles could be read from {source!r}.")
@@ -188,15 +214,16 @@ def analyze(
         scores = scorer.predict(statements, targets=targets)
     log.info("scored %d (statement, target) pair(s)", len(scores))
 
-    basis = scores
-    if mentioned_only and "target_mentioned" in scores.columns:
-        basis = scores[scores["target_mentioned"].fillna(False).astype(bool)]
-    if by not in basis.columns:
-        raise KeyError(f"Could not interpret value `{by}` for `by`: statements have columns {list(basis.columns)}.")
-    summary = summarize(basis, by=by, n_boot=n_boot, seed=seed)
+    scores = add_article_columns(scores, articles) if "article" in scores.columns else scores
+    if by not in scores.columns:
+        raise KeyError(f"Could not interpret value `{by}` for `by`: statements have columns {list(scores.columns)}.")
+    summary = summarize(scores, by=by, n_boot=n_boot, seed=seed,
+                        mentioned_only=bool(mentioned_only) and "target_mentioned" in scores.columns)
     summary.attrs.setdefault("stancekit", {})["mentioned_only"] = bool(mentioned_only)
+    order = list(registry.groups) if by == "group" else [sp.name for sp in registry.speakers] if by == "speaker" else []
     return AnalysisResult(
-        articles=articles, statements=statements, scores=scores, summary=summary, by=by, targets=names
+        articles=articles, statements=statements, scores=scores, summary=summary, by=by, targets=names,
+        group_order=order,
     )
 
 

@@ -21,7 +21,15 @@ import pandas as pd
 from . import __version__
 from ._utils import atomic_write_text, is_missing
 
-__all__ = ["CHART_NAMES", "format_summary", "order_summary_columns", "save_charts", "write_report"]
+__all__ = [
+    "CHART_NAMES",
+    "chart_names",
+    "corpus_views",
+    "format_summary",
+    "order_summary_columns",
+    "save_charts",
+    "write_report",
+]
 
 #: Charts drawn by :func:`save_charts`, in report order.
 CHART_NAMES = ("tone_by_group", "stance_composition", "statement_strip", "speaker_target_heatmap")
@@ -133,14 +141,78 @@ _isna = is_missing
 # --- charts -----------------------------------------------------------------------
 
 
+def chart_names(by: str = "group") -> tuple[str, ...]:
+    """File names (without suffix) of the standard charts for a summary keyed by ``by``.
+
+    Examples
+    --------
+    >>> chart_names("speaker")[:2]
+    ('tone_by_speaker', 'stance_composition_by_speaker')
+    """
+    if by == "group":
+        return CHART_NAMES
+    return (f"tone_by_{by}", f"stance_composition_by_{by}", f"statement_strip_by_{by}", "speaker_target_heatmap")
+
+
+def _time_freq(dates: pd.Series) -> str | None:
+    """A period length that gives a handful of points over the span of ``dates``; None for one period."""
+    from .analysis import _parse_dates
+
+    stamps = _parse_dates(dates).dropna()
+    if stamps.nunique() < 2:
+        return None
+    span = (stamps.max() - stamps.min()).days
+    freq = "day" if span <= 14 else "week" if span <= 120 else "month" if span <= 3 * 365 else "quarter"
+    from .analysis import period_labels
+
+    return freq if period_labels(stamps, freq).nunique() >= 2 else None
+
+
+def corpus_views(scores: pd.DataFrame) -> dict[str, Any]:
+    """Which corpus-level charts the data supports: ``{"time": freq or None, "outlet": bool}``.
+
+    A time chart needs statements from at least two periods (the period
+    length follows the span of the dates), an outlet chart statements from
+    at least two outlets.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> corpus_views(pd.DataFrame({"date": ["2026-01-02", "2026-03-20"], "outlet": ["A", "A"]}))
+    {'time': 'week', 'outlet': False}
+    """
+    freq = _time_freq(scores["date"]) if "date" in scores.columns else None
+    outlets = scores["outlet"].dropna().nunique() if "outlet" in scores.columns else 0
+    return {"time": freq, "outlet": outlets > 1}
+
+
+def _row_order(values: list, registry_order: list) -> list:
+    """Rows in registry order, then the others as they come, the catch-all groups last."""
+    present = list(dict.fromkeys(v for v in values if not _isna(v)))
+    first = [v for v in registry_order if v in present]
+    rest = [v for v in present if v not in first and v not in ("media", "unregistered")]
+    last = [v for v in ("media", "unregistered") if v in present and v not in first]
+    return first + rest + last
+
+
 def save_charts(
     result: Any,
     folder: str | os.PathLike,
     *,
     formats: tuple[str, ...] = ("png",),
     dpi: int = 150,
+    max_lines: int = 6,
 ) -> dict[str, Path]:
-    """Draw the four standard charts of ``result`` into ``folder``.
+    """Draw the standard charts of ``result`` into ``folder``.
+
+    Always (when there are scored statements): tone by ``by`` and stance
+    composition with one panel per target, one dot per statement, and the
+    speaker × target heatmap. For a corpus: tone over time when the
+    statements span at least two periods, and tone by outlet when they come
+    from at least two outlets (:func:`corpus_views`). Chart names follow
+    ``by`` (:func:`chart_names`): ``tone_by_speaker.png`` for
+    ``by="speaker"``. Colours come from ``result.palette``, the same in
+    every chart.
 
     Parameters
     ----------
@@ -152,6 +224,9 @@ def save_charts(
         File formats; add "svg" for vector output.
     dpi : int, default 150
         PNG resolution.
+    max_lines : int, default 6
+        At most this many groups (most statements first) get a line in the
+        time chart.
 
     Returns
     -------
@@ -163,21 +238,29 @@ def save_charts(
     --------
     >>> paths = save_charts(result, "out/")  # doctest: +SKIP
     """
+    import warnings
+
     import matplotlib.pyplot as plt
 
     from .plotting import (
+        heatmap_figure,
         save_figure,
-        speaker_target_heatmap,
-        stance_composition,
-        statement_strip,
-        tone_by_group,
+        stance_composition_figure,
+        statement_strip_figure,
+        tone_by_group_figure,
+        tone_by_outlet,
+        tone_over_time,
     )
 
     folder = Path(folder)
     summary, scores, by = result.summary, result.scores, result.by
     if summary.empty or scores.empty:
         return {}
-    n_rows = len(summary)
+    names = chart_names(by)
+    palette = result.palette if hasattr(result, "palette") else None
+    order = _row_order(summary[by].tolist(), getattr(result, "group_order", []))
+    col_order = list(result.targets) or None
+    who = {"group": "group", "speaker": "speaker"}.get(by, by)
     drawn: dict[str, Path] = {}
 
     def _save(name: str, fig) -> None:
@@ -186,35 +269,52 @@ def save_charts(
         finally:
             plt.close(fig)
 
-    fig, ax = plt.subplots(figsize=(7.5, 1.0 + 0.45 * n_rows), layout="constrained")
-    tone_by_group(summary, y=by, ax=ax)
-    ax.set_title("Mean tone with 95% interval (speakers resampled)", fontsize=10)
-    _save("tone_by_group", fig)
-
-    fig, ax = plt.subplots(figsize=(7.5, 1.4 + 0.45 * n_rows), layout="constrained")
-    stance_composition(summary, y=by, ax=ax)
-    ax.set_title("Stance of statements", fontsize=10)
-    _save("stance_composition", fig)
-
-    plotted = scores[scores["tone"].notna()] if "tone" in scores.columns else scores
-    if "speaker" in scores.columns and not plotted.empty:
-        n_strip = plotted[by].nunique() if by in plotted.columns else 1
-        fig, ax = plt.subplots(figsize=(7.5, 1.0 + 0.6 * n_strip * max(1, len(result.targets))), layout="constrained")
-        statement_strip(plotted, y=by, ax=ax)
-        ax.set_title("One dot per statement", fontsize=10)
-        _save("statement_strip", fig)
-
-        counts = plotted["speaker"].value_counts(sort=False).sort_index(kind="stable")
-        top = counts.sort_values(ascending=False, kind="stable").index[:HEATMAP_MAX_SPEAKERS]
-        heat = plotted[plotted["speaker"].isin(top)]
-        n_spk = heat["speaker"].nunique()
-        fig, ax = plt.subplots(
-            figsize=(3.0 + 1.3 * max(1, heat["target"].nunique()), 1.2 + 0.42 * n_spk), layout="constrained"
-        )
-        speaker_target_heatmap(heat, ax=ax)
-        shown = f"{n_spk} most quoted of {counts.size} speakers" if counts.size > n_spk else f"{n_spk} speakers"
-        ax.set_title(f"Mean tone per speaker and target ({shown})", fontsize=10)
-        _save("speaker_target_heatmap", fig)
+    with warnings.catch_warnings():
+        # layout engines warn when a label cannot fit; the figures are sized for their rows, and a
+        # warning about a few points of margin says nothing to the reader of a report
+        warnings.filterwarnings("ignore", category=UserWarning, module="matplotlib")
+        _save(names[0], tone_by_group_figure(
+            summary, y=by, order=order, col_order=col_order, palette=palette,
+            title=f"Mean tone by {who}, 95% interval (speakers resampled)"))
+        _save(names[1], stance_composition_figure(summary, y=by, order=order, col_order=col_order,
+                                                  title=f"Stance of statements by {who}"))
+        plotted = scores[scores["tone"].notna()] if "tone" in scores.columns else scores
+        if "speaker" in scores.columns and not plotted.empty:
+            basis = plotted
+            if summary.attrs.get("stancekit", {}).get("mentioned_only") and "target_mentioned" in basis.columns:
+                basis = basis[basis["target_mentioned"].astype("boolean").fillna(False).astype(bool)]
+            strip_order = [r for r in order if (basis[by] == r).any()]
+            _save(names[2], statement_strip_figure(
+                basis, y=by, label="speaker" if by != "speaker" else None, palette=palette, order=strip_order,
+                col_order=col_order, title=f"One dot per statement, by {who}"))
+            _save(names[3], heatmap_figure(plotted, max_rows=HEATMAP_MAX_SPEAKERS))
+        views = corpus_views(plotted)
+        targets = list(dict.fromkeys(plotted["target"].dropna())) if "target" in plotted.columns else [None]
+        if views["time"] and by in plotted.columns:
+            top = plotted[by].value_counts().sort_index(kind="stable").sort_values(
+                ascending=False, kind="stable").index[:max_lines].tolist()
+            fig, axes = plt.subplots(len(targets), 1, figsize=(8.5, 3.4 * len(targets) + 0.6),
+                                     layout="constrained", squeeze=False)
+            for ax, target in zip(axes[:, 0], targets):
+                tone_over_time(plotted, freq=views["time"], hue=by, target=target, order=top, palette=palette,
+                               ax=ax)
+                ax.set_title(f"{target}" if target is not None else "", fontsize=9)
+            extra = "" if plotted[by].nunique() <= max_lines else f" ({max_lines} {who}s with most statements)"
+            fig.suptitle(f"Mean tone per {views['time']} by {who}{extra}, 95% band (speakers resampled)",
+                         fontsize=10)
+            _save("tone_over_time", fig)
+        if views["outlet"]:
+            n_out = plotted["outlet"].nunique()
+            fig, axes = plt.subplots(1, len(targets), figsize=(4.8 * len(targets) + 1.8, 1.7 + 0.45 * n_out),
+                                     layout="constrained", squeeze=False, sharey=True)
+            for ax, target in zip(axes[0], targets):
+                tone_by_outlet(plotted, target=target, ax=ax)
+                ax.set_title(f"{target}" if target is not None else "", fontsize=9)
+                if ax is not axes[0][0]:
+                    ax.set_ylabel("")
+            fig.suptitle("Mean tone of the statements each outlet quotes, 95% interval (speakers resampled)",
+                         fontsize=10)
+            _save("tone_by_outlet", fig)
     return drawn
 
 
