@@ -452,7 +452,7 @@ def _cmd_speakers(args: argparse.Namespace) -> int:
     if counter[0] == 0:
         raise StancekitError(f"no readable articles in {' '.join(args.paths)}")
     statements = pd.concat(parts, ignore_index=True) if parts else None
-    table = suggest_registry(statements, registry=registry)
+    table = suggest_registry(statements, registry=registry, include_registered=True)
     if table.empty:
         print("no speakers found")
         return 0

@@ -407,9 +407,9 @@ def _articles_html(result: Any, *, max_articles: int, hue: str) -> str:
         stmts = result.statements
         if "article" in stmts.columns:
             stmts = stmts[stmts["article"] == art["article"]]
-        fragment = highlight_statements(
-            art["text"], stmts, hue=hue if hue in stmts.columns else "speaker"
-        ).html
+        shown_hue = hue if hue in stmts.columns else "speaker"
+        colors = getattr(result, "palette", None) if shown_hue == getattr(result, "by", None) else None
+        fragment = highlight_statements(art["text"], stmts, hue=shown_hue, colors=colors or None).html
         title = art.get("title")
         head = html.escape(str(art["article"])) + (
             "" if _isna(title) or not title else f" — {html.escape(str(title))}"
@@ -422,6 +422,24 @@ def _articles_html(result: Any, *, max_articles: int, hue: str) -> str:
     if len(articles) > max_articles:
         parts.append(f"<p class='meta'>{len(articles) - max_articles} more article(s) not shown.</p>")
     return "".join(parts)
+
+
+def _chart_caption(name: str) -> str:
+    """A sentence on what a standard chart shows, from its file name."""
+    if name.startswith("tone_by_") and name != "tone_by_outlet":
+        return (f"Mean tone per {name[len('tone_by_'):]} and target, with 95% intervals that resample speakers; "
+                "hollow points rest on fewer than 3 speakers and have no interval.")
+    if name.startswith("stance_composition"):
+        return "Shares of the statements the model labels against, none and favor."
+    if name.startswith("statement_strip"):
+        return "Every statement as one dot; the means above summarise these."
+    if name == "speaker_target_heatmap":
+        return "Mean tone of each speaker toward each target, with the number of statements per cell."
+    if name == "tone_over_time":
+        return "Mean tone per period and group; bands are 95% intervals where a period has 3 or more speakers."
+    if name == "tone_by_outlet":
+        return "Mean tone of the statements each outlet publishes, 95% intervals resampling speakers."
+    return name.replace("_", " ")
 
 
 def write_report(
@@ -472,9 +490,10 @@ def write_report(
     figures = []
     for name, png in (charts or {}).items():
         data = base64.b64encode(Path(png).read_bytes()).decode("ascii")
+        caption = _chart_caption(name)
         figures.append(
             f"<figure><img alt='{html.escape(name)}' src='data:image/png;base64,{data}'>"
-            f"<figcaption>{html.escape(name.replace('_', ' '))}</figcaption></figure>"
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
         )
     settings = summary.attrs.get("stancekit", {}).get("summary", {})
     method = (
