@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import os
+import re
+import shutil
+import tempfile
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +28,7 @@ from ._utils import atomic_write_text, is_missing
 
 __all__ = [
     "CHART_NAMES",
+    "RunFolder",
     "chart_names",
     "corpus_views",
     "format_summary",
@@ -525,3 +531,134 @@ def write_report(
         + "\n</body></html>\n"
     )
     return atomic_write_text(path, page)
+
+
+# --- output folder of one run ------------------------------------------------------------
+
+
+class RunFolder:
+    """Write one run's outputs into a folder without ever mixing them with an earlier run's.
+
+    Files are written into a hidden staging folder inside ``out``
+    (``.stancekit-run-XXXXXXXX``) and moved into place together by
+    :meth:`publish`, which also removes the outputs that the previous run
+    listed in its manifest (``stancekit-manifest.json``) and this run did
+    not write (a chart that no longer applies, last run's SVGs), then writes
+    the new manifest. Files that stancekit did not write (not in a manifest)
+    are never touched. Leftovers of an interrupted run (staging folders,
+    ``.NAME.XXXXXXXX.tmp`` files of stancekit's atomic writes) are removed
+    when the next run starts, and the staging folder when the run ends,
+    whether it succeeds or not.
+
+    Parameters
+    ----------
+    out : str or os.PathLike
+        The output folder (created if missing). Check it beforehand with
+        :meth:`check`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "out"
+    >>> with RunFolder(out) as run:
+    ...     _ = (run.staging / "summary.csv").write_text("group,n")
+    ...     written = run.publish()
+    >>> sorted(p.name for p in out.iterdir())
+    ['stancekit-manifest.json', 'summary.csv']
+    """
+
+    MANIFEST = "stancekit-manifest.json"
+    _STAGING_PREFIX = ".stancekit-run-"
+    _TMP_RE = re.compile(r"^\.(?P<name>.+)\.[A-Za-z0-9_]{8}\.tmp$")
+
+    def __init__(self, out: str | os.PathLike):
+        self.out = Path(out)
+        self.staging: Path | None = None
+
+    @staticmethod
+    def check(out: str | os.PathLike) -> Path:
+        """Raise a one-line :class:`StancekitError` unless ``out`` can be (or is) a writable folder."""
+        from ._utils import StancekitError
+
+        out = Path(out)
+        if out.exists() and not out.is_dir():
+            raise StancekitError(f"-o {out} is a file; analyze writes a folder of outputs: give a folder name")
+        for parent in out.parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    raise StancekitError(f"-o {out}: {parent} is a file, not a folder")
+                if not os.access(parent, os.W_OK | os.X_OK):
+                    raise StancekitError(f"-o {out}: cannot write in {parent} (permission denied)")
+                break
+        if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
+            raise StancekitError(f"-o {out}: cannot write in this folder (permission denied)")
+        return out
+
+    def _previous(self) -> list[str]:
+        path = self.out / self.MANIFEST
+        try:
+            files = json.loads(path.read_text(encoding="utf-8")).get("files", [])
+        except (OSError, ValueError, AttributeError):
+            return []
+        # only plain names inside the folder: a manifest never sends us elsewhere
+        return [f for f in files if isinstance(f, str) and f == Path(f).name and f not in (".", "..")]
+
+    def clean_leftovers(self) -> list[str]:
+        """Remove staging folders and temporary files that an interrupted run left; return their names."""
+        removed = []
+        if not self.out.is_dir():
+            return removed
+        ours = set(self._previous()) | {self.MANIFEST}
+        for entry in self.out.iterdir():
+            if entry.name.startswith(self._STAGING_PREFIX) and entry.is_dir() and entry != self.staging:
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry.name)
+            else:
+                m = self._TMP_RE.match(entry.name)
+                if m and entry.is_file() and (m.group("name") in ours or _is_output_name(m.group("name"))):
+                    entry.unlink(missing_ok=True)
+                    removed.append(entry.name)
+        return removed
+
+    def __enter__(self) -> RunFolder:
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.clean_leftovers()
+        self.staging = Path(tempfile.mkdtemp(prefix=self._STAGING_PREFIX, dir=self.out))
+        return self
+
+    def publish(self, meta: Mapping[str, Any] | None = None) -> list[Path]:
+        """Move the staged files into ``out``, drop last run's stale outputs, write the manifest."""
+        assert self.staging is not None, "use RunFolder as a context manager"
+        names = sorted(p.name for p in self.staging.iterdir() if p.is_file())
+        for name in names:
+            os.replace(self.staging / name, self.out / name)
+        previous = self._previous()
+        stale = [f for f in previous if f not in names and f != self.MANIFEST]
+        for name in stale:
+            (self.out / name).unlink(missing_ok=True)
+        if not (self.out / self.MANIFEST).exists():
+            unknown = sorted(p.name for p in self.out.iterdir()
+                             if p.is_file() and p.name not in names and _is_output_name(p.name))
+            if unknown:
+                warnings.warn(f"{self.out}: {', '.join(unknown)} not written by this run and not listed in a "
+                              "stancekit manifest (an older run?); left in place", stacklevel=2)
+        manifest = {"stancekit": __version__, **dict(meta or {}), "files": names}
+        atomic_write_text(self.out / self.MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        return [self.out / n for n in names]
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+
+
+_OUTPUT_RE = re.compile(
+    r"^(statements|scores|summary)\.csv$|^report\.html$|"
+    r"^(tone_by_\w+|stance_composition(_by_\w+)?|statement_strip(_by_\w+)?|speaker_target_heatmap|"
+    r"tone_over_time)\.(png|svg)$"
+)
+
+
+def _is_output_name(name: str) -> bool:
+    """A file name that ``stancekit analyze`` writes."""
+    return bool(_OUTPUT_RE.match(name))
