@@ -442,3 +442,28 @@ def test_engine_warns_on_bad_target_offsets():
                           "target_end": [42]})
     with pytest.warns(UserWarning, match="target_start"):
         StanceModel(backend="vader", cache=False).predict(frame)
+
+
+# --- inputs: a registry given as an article, the CSV text column --------------------------
+
+
+def test_yaml_passed_as_an_article_is_not_read_and_suggests_registry(tmp_path, capsys):
+    art = tmp_path / "a.txt"
+    art.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    rc, err, out = run(capsys, "statements", art, REPO / "seeds" / "registry.yaml", "-q")
+    assert rc == 0
+    assert len(err) == 1 and "registry.yaml" in err[0] and "--registry" in err[0]
+    rows = scored_rows(out)
+    assert rows and {r["article"] for r in rows} == {"a"}  # the YAML did not become an article
+
+
+def test_csv_text_column_other_than_text_is_named(tmp_path, caplog):
+    import logging
+
+    path = tmp_path / "arts.csv"
+    pd.DataFrame({"id": ["a1"], "body": ["Prime Minister Mark Carney said on Tuesday that Canada would "
+                                         "not accept the tariffs."]}).to_csv(path, index=False)
+    with caplog.at_level(logging.INFO, logger="stancekit.io"):
+        arts = skio.read_articles(path)
+    assert len(arts) == 1
+    assert any("'body' is used as the article text" in r.getMessage() for r in caplog.records)
