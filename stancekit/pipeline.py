@@ -77,13 +77,22 @@ class AnalysisResult:
     def palette(self) -> dict:
         """Colour of every value of ``by`` (and every group), the same in every chart of this analysis.
 
-        From :func:`stancekit.plotting.group_palette`, in registry order
-        (:attr:`group_order`); pass it as ``palette=`` to chart a subset.
+        From :func:`stancekit.plotting.group_palette`: the registry's groups
+        first, in registry order (:attr:`group_order`), then the other values
+        (inferred groups, say) from most to fewest statements, so the values
+        that charts show most often get distinct colours. Pass it as
+        ``palette=`` to chart a subset.
         """
         from .plotting import group_palette
 
-        values = self.scores[self.by].tolist() if self.by in self.scores.columns else []
-        return group_palette(values, order=self.group_order)
+        if self.by not in self.scores.columns:
+            return {}
+        values = self.scores[self.by].dropna().astype(str)
+        present = set(values)
+        sizes = values.value_counts().sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+        order = [g for g in self.group_order if g in present]
+        order += [g for g in sizes.index if g not in set(order)]
+        return group_palette(values, order=order)
 
     def _repr_html_(self) -> str:
         from .report import format_summary

@@ -307,13 +307,19 @@ def mention_note(data: pd.DataFrame, target: str | None = None) -> str:
     return f"{m} of {_plural(n, 'statement')} mention it"
 
 
-def _few(row: Mapping, min_speakers: int) -> bool:
-    k = row.get("n_speakers") if hasattr(row, "get") else None
+def _few(row: Mapping, min_speakers: int, unit: str = "speakers") -> bool:
+    """Too little behind this row: fewer than ``min_speakers`` speakers (or statements, per speaker)."""
+    k = row.get(f"n_{unit}") if hasattr(row, "get") else None
     return k is not None and not _isna(k) and int(k) < min_speakers
 
 
+def _unit(y: str) -> str:
+    """What a row's uncertainty rests on: speakers, or for one row per speaker, statements."""
+    return "statements" if y == "speaker" else "speakers"
+
+
 def _draw_point(ax, est: float, low: float, high: float, ypos: float, *, colour, marker: str, few: bool,
-                label: str | None, style: Mapping) -> None:
+                label: str | None, style: Mapping, unit: str = "speakers") -> None:
     """One estimate: filled with its interval, or hollow without one when it rests on too few speakers."""
     kw = dict(style)
     kw.setdefault("marker", marker)
@@ -321,7 +327,7 @@ def _draw_point(ax, est: float, low: float, high: float, ypos: float, *, colour,
         kw.update(markerfacecolor="white", markeredgecolor=colour, markeredgewidth=1.6)
         ax.errorbar([est], [ypos], xerr=None, color=colour, label=label, **kw)
         right = est < 0.45
-        ax.annotate("too few speakers", xy=(est, ypos), xytext=(7 if right else -7, 0), textcoords="offset points",
+        ax.annotate(f"too few {unit}", xy=(est, ypos), xytext=(7 if right else -7, 0), textcoords="offset points",
                     ha="left" if right else "right", va="center", fontsize=7, style="italic", color="0.4")
         return
     if np.isfinite(low) and np.isfinite(high):
@@ -351,7 +357,9 @@ def tone_by_group(
     """Mean tone per group as points with interval lines.
 
     Rows with fewer than ``min_speakers`` speakers (``n_speakers``) are drawn
-    hollow, without an interval, and marked "too few speakers". When the
+    hollow, without an interval, and marked "too few speakers"; with one row
+    per speaker (``y="speaker"``) the same holds for fewer than
+    ``min_speakers`` statements (``n_statements``). When the
     summary holds several targets, each group row shows one point per target
     (told apart by marker shape, with a legend); for one panel per target use
     :func:`tone_by_group_figure`.
@@ -373,7 +381,8 @@ def tone_by_group(
     palette : dict or sequence of colours, optional
         Colours by ``y`` value; defaults to :func:`group_palette`.
     min_speakers : int, default 3
-        Rows with fewer speakers are hollow and have no interval.
+        Rows with fewer speakers (statements, for ``y="speaker"``) are
+        hollow and have no interval.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; the current Axes when None.
     **kwargs
@@ -427,10 +436,11 @@ def _tone_rows(data, rows, *, y="group", x="tone", lo="tone_low", hi="tone_high"
                 colour = user_colour or colours[str(row[y])]
                 label = f"{value} · {target}" if several else str(value)
                 _draw_point(ax, float(row[x]), float(row[lo]), float(row[hi]), ypos, colour=colour,
-                            marker=markers[j], few=_few(row, min_speakers), label=label, style=style)
+                            marker=markers[j], few=_few(row, min_speakers, _unit(y)), label=label, style=style,
+                            unit=_unit(y))
                 if n:
                     text = f"n={int(row[n])}"
-                    if "n_speakers" in frame.columns and n != "n_speakers":
+                    if "n_speakers" in frame.columns and n != "n_speakers" and y != "speaker":
                         text += f" ({int(row['n_speakers'])} spk)"
                     _right_note(ax, ypos, text, fontsize=7 if several else 8)
     ax.set_yticks(range(len(rows)), [str(r) for r in rows])
@@ -551,7 +561,7 @@ def tone_by_group_figure(
     _check_columns(data, [y])
     colours = palette if isinstance(palette, Mapping) else _resolve_palette(data[y].astype(str), palette)
     caption = (f"Points: statement-weighted mean tone; lines: 95% interval; n = statements (speakers). "
-               f"Hollow, no interval: fewer than {min_speakers} speakers.")
+               f"Hollow, no interval: fewer than {min_speakers} {_unit(y)}.")
 
     def draw(sub, ax, rows):
         _tone_rows(sub, rows, ax=ax, y=y, palette=colours, min_speakers=min_speakers)
@@ -683,7 +693,7 @@ def _composition_rows(frame, rows, *, y, colors=None, annotate=True, n="n_statem
             if _isna(row[n]):
                 continue
             text = f"n={int(row[n])}"
-            if "n_speakers" in sub.columns and n != "n_speakers" and not _isna(row["n_speakers"]):
+            if "n_speakers" in sub.columns and n != "n_speakers" and y != "speaker" and not _isna(row["n_speakers"]):
                 text += f" ({int(row['n_speakers'])} spk)"
             _right_note(ax, p, text)
     ax.axvline(0.0, color="0.3", linewidth=0.8)
@@ -1105,7 +1115,7 @@ def _strip_rows(frame, rows, rowlab, *, x, y, label, palette, jitter, max_labels
     for k, (r, (top, bottom)) in enumerate(zip(rows, bounds)):
         in_row = frame[rowlab == r]
         text = f"n={len(in_row)}"
-        if "speaker" in in_row.columns:
+        if "speaker" in in_row.columns and y != "speaker":
             text += f" ({in_row['speaker'].nunique()} spk)"
         _right_note(ax, centres[k], text)
         if k:
@@ -1222,7 +1232,7 @@ def _strip_rows_shared(frame, everything, rows, *, x, y, label, palette, ax):
     for r, yc in zip(kept, ticks):
         in_row = frame[frame[y].astype(str) == str(r)]
         text = f"n={len(in_row)}"
-        if "speaker" in in_row.columns:
+        if "speaker" in in_row.columns and y != "speaker":
             text += f" ({in_row['speaker'].nunique()} spk)"
         _right_note(ax, yc, text)
     return ax

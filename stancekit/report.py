@@ -192,6 +192,16 @@ def corpus_views(scores: pd.DataFrame) -> dict[str, Any]:
     return {"time": freq, "outlet": outlets > 1}
 
 
+def _panel_title(scores: pd.DataFrame, target: Any) -> str:
+    """"<target>" and, on a second line, how many of the statements mention it."""
+    from .plotting import mention_note
+
+    if target is None:
+        return ""
+    note = mention_note(scores, str(target))
+    return f"{target}" + (f"\n{note}" if note else "")
+
+
 def _row_order(values: list, registry_order: list) -> list:
     """Rows in registry order, then the others as they come, the catch-all groups last."""
     present = list(dict.fromkeys(v for v in values if not _isna(v)))
@@ -281,7 +291,8 @@ def save_charts(
         warnings.filterwarnings("ignore", category=UserWarning, module="matplotlib")
         _save(names[0], tone_by_group_figure(
             summary, y=by, order=order, col_order=col_order, palette=palette,
-            title=f"Mean tone by {who}, 95% interval (speakers resampled)"))
+            title=f"Mean tone by {who}, 95% interval "
+                  + ("(each speaker's statements resampled)" if by == "speaker" else "(speakers resampled)")))
         _save(names[1], stance_composition_figure(summary, y=by, order=order, col_order=col_order,
                                                   title=f"Stance of statements by {who}"))
         plotted = scores[scores["tone"].notna()] if "tone" in scores.columns else scores
@@ -304,7 +315,7 @@ def save_charts(
             for ax, target in zip(axes[:, 0], targets):
                 tone_over_time(plotted, freq=views["time"], hue=by, target=target, order=top, palette=palette,
                                ax=ax)
-                ax.set_title(f"{target}" if target is not None else "", fontsize=9)
+                ax.set_title(_panel_title(plotted, target), fontsize=9)
             extra = "" if plotted[by].nunique() <= max_lines else f" ({max_lines} {who}s with most statements)"
             fig.suptitle(f"Mean tone per {views['time']} by {who}{extra}, 95% band (speakers resampled)",
                          fontsize=10)
@@ -315,7 +326,7 @@ def save_charts(
                                      layout="constrained", squeeze=False, sharey=True)
             for ax, target in zip(axes[0], targets):
                 tone_by_outlet(plotted, target=target, ax=ax)
-                ax.set_title(f"{target}" if target is not None else "", fontsize=9)
+                ax.set_title(_panel_title(plotted, target), fontsize=9)
                 if ax is not axes[0][0]:
                     ax.set_ylabel("")
             fig.suptitle("Mean tone of the statements each outlet quotes, 95% interval (speakers resampled)",
