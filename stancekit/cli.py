@@ -682,8 +682,6 @@ _SCORES_CSV_FIRST = ["speaker", "group", "text", "target", "stance", "p_favor", 
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     import pandas as pd
 
     from . import io as _io

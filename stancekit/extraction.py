@@ -432,8 +432,9 @@ def extract_statements(
         A frame with columns ``article`` and ``text`` (see ``article=``/``text=``),
         a list of article texts (ids ``doc0``, ``doc1``...), or dicts with those keys.
     registry : SpeakerRegistry, str or path, optional
-        Known speakers (name, aliases, role nouns, group). Unregistered speakers
-        get group ``"unregistered"``; outlets ``"media"``.
+        Known speakers (name, aliases, role nouns, group). Other speakers get a
+        group inferred from the article's description (``group_inferred``),
+        else ``"unregistered"``; outlets ``"media"``.
     text, article : str
         Names of the text and id columns/keys.
     nlp : spacy.language.Language, optional

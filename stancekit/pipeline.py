@@ -38,7 +38,8 @@ class AnalysisResult:
     statements : pandas.DataFrame
         The extracted statements (``schema.STATEMENT_COLUMNS``).
     scores : pandas.DataFrame
-        One row per statement and target (statements plus ``schema.SCORE_COLUMNS``).
+        One row per statement and target (statements plus ``schema.SCORE_COLUMNS``,
+        and the article's ``outlet`` and ``date``).
     summary : pandas.DataFrame
         :func:`stancekit.analysis.summarize` of ``scores`` by ``by``.
     by : str
@@ -155,10 +156,15 @@ def analyze(
         What the stance is toward. A dict maps a target name to its aliases
         (``{"Canada": ["Ottawa"]}``).
     registry : SpeakerRegistry, str or path, optional
-        Known speakers and their groups; without it every speaker is
-        "unregistered" and a summary by group says little.
+        Known speakers and their groups. Speakers it does not hold (all of
+        them, without a registry) get a group inferred from the article's
+        description of them, such as "Canadian premiers"
+        (``group_inferred=True``; see :func:`stancekit.registry.infer_group`),
+        or "unregistered" when the description names neither a country nor
+        a role. The registry is parsed before any article is read.
     by : str, default "group"
-        Column to summarize by ("group" or "speaker", or any statement column).
+        Column to summarize by ("group" or "speaker", or any statement or
+        article column such as "outlet").
     model : str, path, StanceModel or None
         A :class:`stancekit.models.StanceModel` to use as is, or its
         ``model`` argument (None: the shipped model of the backend).

@@ -254,8 +254,6 @@ def save_charts(
     --------
     >>> paths = save_charts(result, "out/")  # doctest: +SKIP
     """
-    import warnings
-
     import matplotlib.pyplot as plt
 
     from .plotting import (
@@ -285,53 +283,51 @@ def save_charts(
         finally:
             plt.close(fig)
 
-    with warnings.catch_warnings():
-        # layout engines warn when a label cannot fit; the figures are sized for their rows, and a
-        # warning about a few points of margin says nothing to the reader of a report
-        warnings.filterwarnings("ignore", category=UserWarning, module="matplotlib")
-        _save(names[0], tone_by_group_figure(
-            summary, y=by, order=order, col_order=col_order, palette=palette,
-            title=f"Mean tone by {who}, 95% interval "
-                  + ("(each speaker's statements resampled)" if by == "speaker" else "(speakers resampled)")))
-        _save(names[1], stance_composition_figure(summary, y=by, order=order, col_order=col_order,
-                                                  title=f"Stance of statements by {who}"))
-        plotted = scores[scores["tone"].notna()] if "tone" in scores.columns else scores
-        if "speaker" in scores.columns and not plotted.empty:
-            basis = plotted
-            if summary.attrs.get("stancekit", {}).get("mentioned_only") and "target_mentioned" in basis.columns:
-                basis = basis[basis["target_mentioned"].astype("boolean").fillna(False).astype(bool)]
-            strip_order = [r for r in order if (basis[by] == r).any()]
-            _save(names[2], statement_strip_figure(
-                basis, y=by, label="speaker" if by != "speaker" else None, palette=palette, order=strip_order,
-                col_order=col_order, title=f"One dot per statement, by {who}"))
-            _save(names[3], heatmap_figure(plotted, max_rows=HEATMAP_MAX_SPEAKERS))
-        views = corpus_views(plotted)
-        targets = list(dict.fromkeys(plotted["target"].dropna())) if "target" in plotted.columns else [None]
-        if views["time"] and by in plotted.columns:
-            top = plotted[by].value_counts().sort_index(kind="stable").sort_values(
-                ascending=False, kind="stable").index[:max_lines].tolist()
-            fig, axes = plt.subplots(len(targets), 1, figsize=(8.5, 3.4 * len(targets) + 0.6),
-                                     layout="constrained", squeeze=False)
-            for ax, target in zip(axes[:, 0], targets):
-                tone_over_time(plotted, freq=views["time"], hue=by, target=target, order=top, palette=palette,
-                               ax=ax)
-                ax.set_title(_panel_title(plotted, target), fontsize=9)
-            extra = "" if plotted[by].nunique() <= max_lines else f" ({max_lines} {who}s with most statements)"
-            fig.suptitle(f"Mean tone per {views['time']} by {who}{extra}, 95% band (speakers resampled)",
-                         fontsize=10)
-            _save("tone_over_time", fig)
-        if views["outlet"]:
-            n_out = plotted["outlet"].nunique()
-            fig, axes = plt.subplots(1, len(targets), figsize=(4.8 * len(targets) + 1.8, 1.7 + 0.45 * n_out),
-                                     layout="constrained", squeeze=False, sharey=True)
-            for ax, target in zip(axes[0], targets):
-                tone_by_outlet(plotted, target=target, ax=ax)
-                ax.set_title(_panel_title(plotted, target), fontsize=9)
-                if ax is not axes[0][0]:
-                    ax.set_ylabel("")
-            fig.suptitle("Mean tone of the statements each outlet quotes, 95% interval (speakers resampled)",
-                         fontsize=10)
-            _save("tone_by_outlet", fig)
+    # figures are sized for their rows and use the constrained layout, so matplotlib has no layout
+    # warnings to give
+    _save(names[0], tone_by_group_figure(
+        summary, y=by, order=order, col_order=col_order, palette=palette,
+        title=f"Mean tone by {who}, 95% interval "
+              + ("(each speaker's statements resampled)" if by == "speaker" else "(speakers resampled)")))
+    _save(names[1], stance_composition_figure(summary, y=by, order=order, col_order=col_order,
+                                              title=f"Stance of statements by {who}"))
+    plotted = scores[scores["tone"].notna()] if "tone" in scores.columns else scores
+    if "speaker" in scores.columns and not plotted.empty:
+        basis = plotted
+        if summary.attrs.get("stancekit", {}).get("mentioned_only") and "target_mentioned" in basis.columns:
+            basis = basis[basis["target_mentioned"].astype("boolean").fillna(False).astype(bool)]
+        strip_order = [r for r in order if (basis[by] == r).any()]
+        _save(names[2], statement_strip_figure(
+            basis, y=by, label="speaker" if by != "speaker" else None, palette=palette, order=strip_order,
+            col_order=col_order, title=f"One dot per statement, by {who}"))
+        _save(names[3], heatmap_figure(plotted, max_rows=HEATMAP_MAX_SPEAKERS))
+    views = corpus_views(plotted)
+    targets = list(dict.fromkeys(plotted["target"].dropna())) if "target" in plotted.columns else [None]
+    if views["time"] and by in plotted.columns:
+        top = plotted[by].value_counts().sort_index(kind="stable").sort_values(
+            ascending=False, kind="stable").index[:max_lines].tolist()
+        fig, axes = plt.subplots(len(targets), 1, figsize=(8.5, 3.4 * len(targets) + 0.6),
+                                 layout="constrained", squeeze=False)
+        for ax, target in zip(axes[:, 0], targets):
+            tone_over_time(plotted, freq=views["time"], hue=by, target=target, order=top, palette=palette,
+                           ax=ax)
+            ax.set_title(_panel_title(plotted, target), fontsize=9)
+        extra = "" if plotted[by].nunique() <= max_lines else f" ({max_lines} {who}s with most statements)"
+        fig.suptitle(f"Mean tone per {views['time']} by {who}{extra}, 95% band (speakers resampled)",
+                     fontsize=10)
+        _save("tone_over_time", fig)
+    if views["outlet"]:
+        n_out = plotted["outlet"].nunique()
+        fig, axes = plt.subplots(1, len(targets), figsize=(4.8 * len(targets) + 1.8, 1.7 + 0.45 * n_out),
+                                 layout="constrained", squeeze=False, sharey=True)
+        for ax, target in zip(axes[0], targets):
+            tone_by_outlet(plotted, target=target, ax=ax)
+            ax.set_title(_panel_title(plotted, target), fontsize=9)
+            if ax is not axes[0][0]:
+                ax.set_ylabel("")
+        fig.suptitle("Mean tone of the statements each outlet quotes, 95% interval (speakers resampled)",
+                     fontsize=10)
+        _save("tone_by_outlet", fig)
     return drawn
 
 

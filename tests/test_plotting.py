@@ -154,7 +154,7 @@ def test_tone_by_group_several_targets_share_a_row(scores):
     ax = tone_by_group(summary)
     assert _yticklabels(ax) == ["gov", "opp", "unregistered"]  # not interleaved "gov · Canada" rows
     assert len(ax.containers) == 6
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Canada", "USA"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()][:2] == ["Canada", "USA"]
     markers = {c.lines[0].get_marker() for c in ax.containers}
     assert len(markers) == 2  # one marker shape per target
     single = summarize(scores[scores.speaker == "E"], n_boot=100)  # 1 statement: NaN bounds
@@ -407,8 +407,9 @@ def test_tone_by_outlet_rows_and_hue(dated):
     assert sorted(_yticklabels(ax)) == ["Daily", "Weekly"]
     assert any(t.startswith("n=") for t in _texts(ax))
     ax = tone_by_outlet(dated, hue="group", ax=plt.figure().gca())
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["gov", "opp"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["gov", "opp", "hollow: < 3 speakers, no interval"]
     assert len(ax.containers) == 4  # 2 outlets x 2 groups
+    assert "too few speakers" not in _texts(ax)  # said once in the legend, not beside every point
 
 
 # --- figure and export ------------------------------------------------------------
