@@ -814,7 +814,7 @@ def _cmd_speakers(args: argparse.Namespace) -> int:
     if table.empty:
         print("no speakers found")
         return 0
-    cols = ["speaker", "n_statements", "n_articles", "group", "resolution", "registered"]
+    cols = ["speaker", "n_statements", "n_articles", "group", "group_inferred", "resolution", "registered"]
     with pd.option_context("display.max_rows", None, "display.width", 160, "display.max_colwidth", 40):
         print(table[cols].to_string(index=False))
     new = table[~table["registered"] & (table["group"].fillna("unregistered") != "media")]
