@@ -587,7 +587,8 @@ def _cmd_evaluate_statements(args: argparse.Namespace) -> int:
     from .extraction import extract_statements
 
     _check_utf8_files(args.gold, flag="--gold")
-    registry = _check_registry(args.registry)
+    _check_registry(args.registry)  # one-line error now; extraction reads the file itself
+    registry = args.registry
     gold = read_gold(args.gold)
     articles = _io.read_articles(args.paths, show_progress=_progress_flag(args))
     have_gold = set(gold["article"])
