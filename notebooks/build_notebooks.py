@@ -243,7 +243,7 @@ Without a registry, each speaker's group is inferred from the article's descript
 nationality plus a role class: *Canadian premiers*, *US officials*, *Chinese experts*; `group_inferred=True`).
 `suggest_registry` lists them as entries to paste into a registry, where you can rename or merge groups."""),
     new_code_cell("""from stancekit.extraction import extract_statements
-first_pass = extract_statements(articles)
+first_pass = extract_statements(articles.head(6))  # a first look at six articles
 suggest_registry(first_pass)[["speaker", "n_statements", "n_articles", "group", "group_inferred", "role"]].head(12)"""),
     new_code_cell("""REGISTRY = ROOT / "tests" / "data" / "registry_test.yaml"
 TARGETS = {"the United States": ["US", "U.S.", "America", "Washington", "the White House"],
