@@ -266,12 +266,13 @@ by_week[by_week["group"].isin(top[:3])][["target", "group", "week", "n_statement
     new_code_cell("""fig, axes = plt.subplots(2, 1, figsize=(9, 7), layout="constrained", sharex=True)
 for ax, target in zip(axes, TARGETS):
     plotting.tone_over_time(res.scores, freq="week", target=target, order=top[:5], palette=res.palette, ax=ax)
-    ax.set_title(f"{target}: {plotting.mention_note(res.scores, target)}", fontsize=9)""",
+    ax.set_title(f"{target}: {plotting.mention_note(res.scores, target)}", fontsize=9)
+axes[0].set_xlabel("")""",
                   metadata=figure("corpus_tone_over_time")),
     new_code_cell("""fig, axes = plt.subplots(1, 2, figsize=(11, 6.5), layout="constrained", sharey=True)
 for ax, target in zip(axes, TARGETS):
     plotting.tone_by_outlet(res.scores, target=target, ax=ax)
-    ax.set_title(target, fontsize=9)
+    ax.set_title(f"{target}\\n{plotting.mention_note(res.scores, target)}", fontsize=9)
 axes[1].set_ylabel("")""", metadata=figure("corpus_tone_by_outlet")),
     new_code_cell("""# Whose statements each outlet quotes, in what tone: three largest groups, toward the United States.
 three = res.scores[res.scores["group"].isin(top[:3])]
