@@ -334,8 +334,12 @@ def write(name: str, cells: list) -> Path:
 
 
 def execute(path: Path, timeout: int = 600) -> float:
+    import os
+
     from nbclient import NotebookClient
 
+    # the kernel imports stancekit from this checkout, whatever an editable install elsewhere points to
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), *filter(None, [os.environ.get("PYTHONPATH")])])
     nb = nbformat.read(path, as_version=4)
     t0 = time.time()
     NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(HERE)}}).execute()

@@ -1,6 +1,7 @@
 """Execute the committed notebooks top to bottom, offline (nbclient)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,9 @@ def test_notebook_executes_offline(path, monkeypatch, tmp_path):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     monkeypatch.setenv("STANCEKIT_CACHE_DIR", str(tmp_path / "cache"))
+    # the kernel imports stancekit from this checkout, whatever an editable install elsewhere points to
+    repo = str(path.parents[1])
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([repo, *filter(None, [os.environ.get("PYTHONPATH")])]))
     nb = nbformat.read(path, as_version=4)
     # Committed executed, with outputs (charts included).
     assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), f"{path.name} has no outputs"
