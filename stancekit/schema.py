@@ -25,7 +25,8 @@ STATEMENT_COLUMNS = [
     "mention_start",    # offsets of that mention (pd.NA when none)
     "mention_end",
     "resolution",       # name | pronoun | role | group | anonymous | outlet
-    "group",            # registry group, or "unregistered" / "media"
+    "group",            # registry group, or "unregistered" / "media", or inferred (see group_inferred)
+    "group_inferred",   # bool: group inferred from the article's description, not from the registry
     "role",             # registry role or appositive description
     "country",
     "kind",             # direct | indirect | mixed | continuation | reported
