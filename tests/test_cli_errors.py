@@ -2,8 +2,8 @@
 batch goes on without losing a good row. Commands run in-process through ``stancekit.cli.main`` (fast);
 the score tests use the VADER backend, so no model is loaded.
 
-Defects whose fix belongs inside the stance engine (``StanceModel``) are tested at the API level too and
-marked ``xfail(strict=True)`` until the engine does it; the CLI already checks them before any work.
+Defects whose fix lives inside the stance engine (``StanceModel``) are tested at the API level too:
+the engine checks them itself, and the CLI also checks them before any work.
 """
 from __future__ import annotations
 
@@ -385,19 +385,14 @@ def test_every_help_text_ends_with_examples():
     assert {"analyze", "score", "statements", "speakers", "evaluate-statements"} <= set(_EXAMPLES)
 
 
-# --- inside the stance engine: the lead's part (xfail until StanceModel does it) ---------------
-
-ENGINE = "fix belongs in the stance engine (StanceModel), see the charts branch's report"
+# --- inside the stance engine -------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=ENGINE + ": predict(targets=123) should raise TypeError naming `targets`")
 def test_engine_predict_with_targets_123_names_the_argument():
     with pytest.raises(TypeError, match="`targets`"):
         StanceModel(backend="vader", cache=False).predict(pd.DataFrame({"text": ["x"]}), targets=123)
 
 
-@pytest.mark.xfail(strict=True, reason=ENGINE + ": max_length above the position limit should be a ValueError "
-                                              "at load (or clamped with a warning), not IndexError")
 def test_engine_max_length_beyond_position_embeddings():
     long = " ".join(["The US tariffs hurt Canadian exporters."] * 200)
     sm = StanceModel(max_length=1000, cache=False, precision="fp32")
@@ -405,14 +400,11 @@ def test_engine_max_length_beyond_position_embeddings():
         sm.predict([long], targets=["the United States"])
 
 
-@pytest.mark.xfail(strict=True, reason=ENGINE + ": device='bogus' should be a ValueError listing the devices")
 def test_engine_unknown_device():
     with pytest.raises(ValueError, match="device"):
         StanceModel(device="bogus", cache=False).predict(["The US is fine."], targets=["US"])
 
 
-@pytest.mark.xfail(strict=True, reason=ENGINE + ": STANCEKIT_CACHE_DIR on a file should warn once and score "
-                                              "without the cache, not raise FileExistsError")
 def test_engine_cache_dir_that_is_a_file(tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
@@ -422,8 +414,6 @@ def test_engine_cache_dir_that_is_a_file(tmp_path, monkeypatch):
     assert len(out) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=ENGINE + ": a corrupt scores.sqlite should be moved aside once and "
-                                              "rebuilt, not warned about on every run")
 def test_engine_corrupt_cache_moved_aside_once(tmp_path):
     (tmp_path / "scores.sqlite").write_bytes(b"garbage" * 100)
     for _ in range(2):
@@ -435,8 +425,6 @@ def test_engine_corrupt_cache_moved_aside_once(tmp_path):
     assert list(tmp_path.glob("scores.sqlite.corrupt*"))
 
 
-@pytest.mark.xfail(strict=True, reason=ENGINE + ": target_start/target_end out of range or reversed should "
-                                              "warn (count and rows), not be silently ignored")
 def test_engine_warns_on_bad_target_offsets():
     frame = pd.DataFrame({"text": ["Canada criticised the US."], "target": ["US"], "target_start": [40],
                           "target_end": [42]})

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -65,13 +66,33 @@ class ScoreCache:
                 # Per-pair notes of backends that have them (the llm backend's `prob_source`), as JSON text.
                 conn.execute("CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, info TEXT NOT NULL) WITHOUT ROWID")
                 break
-            except sqlite3.OperationalError as exc:  # "database is locked" while another process sets WAL
-                last = exc
+            except sqlite3.DatabaseError as exc:
+                if "not a database" in str(exc) or "malformed" in str(exc):
+                    # A corrupt file (a crash of another program, a truncated copy): move it aside once,
+                    # with its WAL/SHM, and start a new cache; the warning names where it went.
+                    aside = self._move_aside()
+                    warnings.warn(f"score cache {self.path} was corrupt ({exc}); moved to {aside.name} and "
+                                  "rebuilt", stacklevel=5)
+                    last = exc
+                    continue
+                if not isinstance(exc, sqlite3.OperationalError):
+                    raise
+                last = exc  # "database is locked" while another process sets WAL
                 time.sleep(0.05 * (attempt + 1))
         else:
             raise last  # type: ignore[misc]
         self._conn, self._pid = conn, os.getpid()
         return conn
+
+    def _move_aside(self) -> Path:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{os.getpid()}")
+        os.replace(self.path, aside)
+        for ext in ("-wal", "-shm"):
+            side = self.path.with_name(self.path.name + ext)
+            if side.exists():
+                os.replace(side, aside.with_name(aside.name + ext))
+        return aside
 
     def get_many(self, keys: Sequence[str]) -> dict[str, tuple[float, float, float, bool]]:
         """Cached ``(p_against, p_none, p_favor, truncated)`` for the keys found."""

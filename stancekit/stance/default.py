@@ -28,6 +28,10 @@ class _DefaultBackend(_TorchBackend):
         self.model_id = tsc.name
         self.model_version = str(tsc.version)
         self.fingerprint = tsc.fingerprint
+        from .backend import _check_max_length
+
+        enc_cfg = getattr(getattr(tsc.model, "encoder", None), "config", None)
+        _check_max_length(o, getattr(enc_cfg, "max_position_embeddings", None))
         self.max_length = int(o.max_length or tsc.max_length)
         self._overheads: dict[tuple[str, bool], int] = {}
 

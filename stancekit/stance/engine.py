@@ -239,8 +239,8 @@ class StanceModel:
             return {} if method.startswith("get") else None
         try:
             return getattr(self.cache_, method)(*args)
-        except sqlite3.Error as exc:
-            warnings.warn(f"score cache {self.cache_.path} disabled: {exc}", stacklevel=4)
+        except (sqlite3.Error, OSError) as exc:  # OSError: the cache folder is a file, or not writable
+            warnings.warn(f"score cache {self.cache_.path} disabled for this run: {exc}", stacklevel=4)
             self.cache_ = None
             return {} if method.startswith("get") else None
 
