@@ -107,6 +107,7 @@ _EXAMPLES = {
   stancekit analyze articles/ --target Canada --alias Ottawa --target China --by speaker --svg -o out/corpus""",
     "score": """examples:
   stancekit statements seeds/ -o statements.jsonl && stancekit score statements.jsonl --target Canada -o scores.csv
+  stancekit score statements.jsonl --target "Donald Trump" --articles seeds/   # "he", "the nominee" count
   stancekit score pairs.jsonl --backend vader   # each line: {"text": ..., "target": ...}""",
     "statements": """examples:
   stancekit statements seeds/ --registry seeds/registry.yaml -o statements.csv
@@ -118,7 +119,8 @@ _EXAMPLES = {
   stancekit evaluate-statements --gold tests/data/gold seeds/ --registry seeds/registry.yaml
   stancekit evaluate-statements --gold gold.jsonl articles/ --errors""",
     "train": """examples:
-  stancekit train --data ../shared/data/newsmtsc""",
+  stancekit train --data ../shared/data/newsmtsc        # model 2.0 (PolNeAR beside it for the political set)
+  stancekit train --data my_labels.csv --init default --out my-model/   # adapt to your labels""",
 }
 
 
@@ -395,6 +397,9 @@ def _add_score(p: argparse.ArgumentParser) -> None:
                    help="compute precision (default auto: bf16 where the CPU/GPU computes it natively, "
                         "else fp32; int8 = dynamic quantization, CPU)")
     p.add_argument("--quantize", action="store_true", help="same as --precision int8")
+    p.add_argument("--articles", nargs="+", default=None, metavar="PATH",
+                   help="the articles the statements come from (files or folders, as for `statements`): "
+                        "pronouns and role nouns that refer to a target count as mentions")
     _add_llm_options(p)
     p.set_defaults(func=_cmd_score, targets=None)
 
@@ -590,7 +595,12 @@ def _cmd_score(args: argparse.Namespace) -> int:
                      precision="int8" if args.quantize else args.precision, max_length=args.max_length,
                      cache=not args.no_cache,
                      show_progress=_progress_flag(args), **_llm_options(args))
-    scored = sm.predict(frame, targets=targets)
+    articles = None
+    if args.articles:
+        if "article" not in frame.columns:
+            raise ValueError(f"--articles needs an `article` field in {args.file} (as `stancekit statements` writes)")
+        articles = _io.read_articles(args.articles, show_progress=False)
+    scored = sm.predict(frame, targets=targets, articles=articles)
     _io.write_frame(scored, args.output, format=fmt)
     if args.output != "-":
         log.info("wrote %d scored rows to %s", len(scored), args.output)

@@ -341,3 +341,26 @@ def tiny_tsc(tiny_artifact):
 def test_python_m_stancekit_train_still_runs():
     out = subprocess.run([sys.executable, "-m", "stancekit.train", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "--init" in out.stdout
+
+
+def test_cli_score_with_articles_resolves_mentions(tmp_path, capsys):
+    art = tmp_path / "arts" / "a1.txt"
+    art.parent.mkdir()
+    art.write_text(ARTICLE, encoding="utf-8")
+    st = "the Republican nominee was unfit to lead"
+    lines = tmp_path / "st.jsonl"
+    lines.write_text(json.dumps({"article": "a1", "start": at(st), "text": st, "speaker": "Hillary Clinton"}) + "\n",
+                     encoding="utf-8")
+    out = tmp_path / "scores.jsonl"
+    rc = cli.main(["score", str(lines), "--backend", "vader", "--target", "Donald Trump", "--articles",
+                   str(art.parent), "-o", str(out), "--no-cache"])
+    assert rc == 0
+    row = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert row["target_mention"] == "role" and row["target_start"] == 0
+    rc = cli.main(["score", str(lines), "--backend", "vader", "--target", "Donald Trump", "-o", str(out), "--no-cache"])
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["target_mention"] == "none"
+    nolines = tmp_path / "plain.jsonl"
+    nolines.write_text(json.dumps({"text": st}) + "\n", encoding="utf-8")
+    assert cli.main(["score", str(nolines), "--backend", "vader", "--target", "X", "--articles", str(art.parent),
+                     "-o", str(out)]) == 2
+    assert "--articles needs an `article` field" in capsys.readouterr().err

@@ -708,9 +708,6 @@ def build_parser(p: argparse.ArgumentParser | None = None) -> argparse.ArgumentP
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     for k, v in DEFAULTS.items():
         p.add_argument(f"--{k.replace('_', '-')}", type=type(v), default=None, help=f"default {v}")
-    p.epilog = ("examples:\n  stancekit train --data ../shared/data/newsmtsc\n"
-                "  stancekit train --data my_labels.csv --init default --out my-model/ --epochs 4")
-    p.formatter_class = argparse.RawDescriptionHelpFormatter
     return p
 
 
