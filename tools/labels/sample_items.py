@@ -41,31 +41,6 @@ def eligible(df):
     return df[(n >= 3) & (n <= 80)]
 
 
-def draw(split: str, n_articles: int | None, seed: int, root) -> list[dict]:
-    attr = eligible(polnear.read_attributions(split, path=root))
-    rng = random.Random(seed)
-    arts = sorted(attr["article"].unique())
-    if n_articles is not None and n_articles < len(arts):
-        arts = sorted(rng.sample(arts, n_articles))
-    items = []
-    for art in arts:
-        rows = attr[attr["article"] == art]
-        r = rows.iloc[rng.randrange(len(rows))]
-        items.append({
-            "item_id": f"{split}:{art}:{r.attribution_id}",
-            "split": split,
-            "article": art,
-            "annotator": r.annotator,
-            "attribution_id": r.attribution_id,
-            "content_spans": [list(s) for s in r.content_spans],
-            "source_spans": [list(s) for s in r.source_spans],
-            "cue_spans": [list(s) for s in r.cue_spans],
-            "start": int(r.start),
-            "end": int(r.end),
-        })
-    return items
-
-
 def _item(split, art, r) -> dict:
     return {
         "item_id": f"{split}:{art}:{r.attribution_id}",
@@ -79,6 +54,20 @@ def _item(split, art, r) -> dict:
         "start": int(r.start),
         "end": int(r.end),
     }
+
+
+def draw(split: str, n_articles: int | None, seed: int, root) -> list[dict]:
+    attr = eligible(polnear.read_attributions(split, path=root))
+    rng = random.Random(seed)
+    arts = sorted(attr["article"].unique())
+    if n_articles is not None and n_articles < len(arts):
+        arts = sorted(rng.sample(arts, n_articles))
+    items = []
+    for art in arts:
+        rows = attr[attr["article"] == art]
+        r = rows.iloc[rng.randrange(len(rows))]
+        items.append(_item(split, art, r))
+    return items
 
 
 def draw_more(split: str, per_article: int, taken: set[str], seed: int, root, *, fill: bool = False) -> list[dict]:
