@@ -486,3 +486,35 @@ def test_evaluate_stance_rejects_unparseable_ids():
     scores, _ = _stance_frames()
     with pytest.raises(ValueError, match="article:start-end"):
         evaluate_stance(scores, pd.DataFrame({"statement_id": ["nope"], "target": ["US"], "stance": ["none"]}))
+
+
+# --- name matching and unchecked speakers (PolNeAR) --------------------------------
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("Trump", "Donald Trump", True),
+    ("Mr. Trump", "Donald J. Trump", True),
+    ("Sen. Bernie Sanders (I-Vt.)", "Bernie Sanders", True),
+    ("Trump\u2019s", "Donald Trump", True),
+    ("Bill Clinton", "Hillary Clinton", False),
+    ("Clinton campaign", "Hillary Clinton", False),
+    ("the Clinton campaign", "Clinton campaign", True),
+    ("Obama", None, False),
+])
+def test_same_name(a, b, same):
+    assert ev.same_name(a, b) is same
+
+
+def test_name_match_and_unchecked_gold_rows():
+    gold = pd.DataFrame({"article": ["a", "a", "a"], "speaker": ["Mr. Trump", pd.NA, "Clinton campaign"],
+                         "start": [0, 50, 100], "end": [40, 90, 140], "speaker_check": [True, False, True]})
+    pred = pd.DataFrame({"article": ["a", "a", "a"], "speaker": ["Donald Trump", "anyone at all", "Hillary Clinton"],
+                         "start": [0, 50, 100], "end": [40, 90, 140]})
+    row = all_row(ev.evaluate_statements(pred, gold, speaker_match="name"))
+    assert (row["tp"], row["span_tp"]) == (2, 3)
+    # exact matching still waives the unchecked row, but "Mr. Trump" is not "Donald Trump"
+    assert all_row(ev.evaluate_statements(pred, gold))["tp"] == 1
+    errs = ev.statement_errors(pred, gold, speaker_match="name")
+    assert errs["error"].tolist() == ["wrong_speaker"]
+    with pytest.raises(ValueError, match="speaker_match"):
+        ev.evaluate_statements(pred, gold, speaker_match="fuzzy")
