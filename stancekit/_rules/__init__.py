@@ -1,0 +1,98 @@
+"""The extraction rules: find statements in one parsed article and attribute them.
+
+The rules come in families, one module each, each a small unit that can be read
+and run alone (see :func:`run_rules`):
+
+* ``quotes`` -- direct quotes in quote marks;
+* ``reported`` -- reported speech around a cue verb;
+* ``frames`` -- cue nouns, "according to X" / "per X", "in her view";
+* ``continuation`` -- unattributed sentences carrying on a speaker's argument.
+
+:class:`_Extractor` is the one place that orders and merges them: for each
+sentence it first notes the sentence's named subjects (pronoun antecedents), then
+runs the families in :data:`FAMILIES` order; a family sees the statements the
+earlier ones found (a cue used by a quote is not reused, a sentence already holding
+a statement gets no frame statement). Speaker resolution is the article model's
+business (``_attribution``).
+"""
+from __future__ import annotations
+
+from .._attribution import _Article, _Ref, _Stmt
+from ._base import _Rules
+from .continuation import Continuations
+from .frames import AccordingTo, CueNouns, ViewFrame
+from .quotes import DirectQuotes
+from .reported import ReportedSpeech
+
+__all__ = ["_Extractor", "FAMILIES", "run_rules"]
+
+#: The rule families, in the order they run on each sentence (then ``finish`` in the same order).
+FAMILIES: tuple[type[_Rules], ...] = (DirectQuotes, ReportedSpeech, CueNouns, AccordingTo, ViewFrame, Continuations)
+
+
+class _Extractor(_Rules):
+    """Run the rule families over one article, in order, and settle group references at the end."""
+
+    def __init__(self, art: _Article, families: tuple[type[_Rules], ...] = FAMILIES):
+        super().__init__(art)
+        self.families = [f(art) for f in families]
+
+    def run(self) -> list[_Stmt]:
+        a = self.a
+        for si, (ss, se, sent, off, para) in enumerate(a.sents):
+            self.note_subjects(sent)
+            for fam in self.families:
+                fam.sentence(si, sent)
+        for fam in self.families:
+            fam.finish()
+        self.resolve_pending_groups()
+        return a.stmts
+
+    def resolve_pending_groups(self) -> None:
+        """A plural description matching a registry group ("Chinese experts said ...") before
+        any member is named goes to the members of that group who speak later in the article."""
+        a = self.a
+        done: dict[int, _Ref | None] = {}
+        for st in a.stmts:
+            ref = st.ref
+            if id(ref) in done:
+                st.ref = done[id(ref)] or ref
+                continue
+            if ref.resolution != "anonymous" or ref.role != "pending-group" or ref.members:
+                continue
+            done[id(ref)] = None
+            members = []
+            for other in a.stmts:
+                for r in (other.ref.members or [other.ref]):
+                    p = a.persons.get(r.speaker)
+                    if p is not None and p.group == ref.group and not p.outlet and r.speaker not in members \
+                            and other.spans[0][0] > st.spans[0][0]:
+                        members.append(r.speaker)
+            ref.role = None
+            if len(members) >= 2:
+                grp = _Ref(ref.group, ref.mention, ref.mstart, ref.mend, "group", group=ref.group)
+                grp.members = [a.ref_for(n, ref.mention, ref.mstart, ref.mend, "group") for n in members]
+                st.ref = done[id(ref)] = grp
+
+    def note_subjects(self, sent) -> None:
+        a = self.a
+        for t in sent:
+            if t.dep_ in ("nsubj", "nsubjpass") and (t.ent_type_ == "PERSON" or t.pos_ == "PROPN"
+                                                      and (t.lower_ in a.token_index or self._registered_person(t)
+                                                           or self._untyped_name(t))) \
+                    and not a.in_quote_content(a.pos(t)):
+                ref = a.resolve(t)
+                if ref is not None and not ref.outlet and not ref.members and ref.speaker in a.persons:
+                    a.add_salience(a.pos(t), ref)
+                    if self.cue_lemma(t.head)[0] is None:
+                        # the subject of a plain clause: inside its own sentence it may be
+                        # reported content ("Ridley wants X, he said"), not the speaker
+                        a.plain_subjects.add(a.pos(t))
+
+
+def run_rules(art: _Article, families: tuple[type[_Rules], ...] = FAMILIES) -> list[_Stmt]:
+    """Run some rule families (default: all) over one article; returns its statements.
+
+    Used by tests to exercise one family alone.
+    """
+    return _Extractor(art, families).run()
