@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ._lexicon import _Lexicon
-from ._quotes import _Quote, scan_quotes
+from ._quotes import _Quote, quote_marks, scan_quotes
 
 _TRAIL = " \t\r\n,.;:\u00a0"
 
@@ -86,8 +86,10 @@ class _Article:
             for e in doc.ents:
                 if e.label_ == "ORG":
                     self.org_ents.append((off + e.start_char, off + e.end_char, e.text))
+        self.name_words = self._learn_name_words(docs)
         self.quotes = scan_quotes(text) if quotes is None else quotes
         self.qstarts = [q.open for q in self.quotes]
+        self.marks = quote_marks(text, self.quotes)   # positions of quote-mark characters
         self.persons: dict[str, _Person] = {}
         self.token_index: dict[str, str] = {}   # name word -> canonical person
         self.aliases: dict[str, str] = {}       # learned abbreviations "FT" -> "Financial Times"
@@ -98,6 +100,37 @@ class _Article:
         self.used_cues: set[int] = set()
         self.plain_subjects: set[int] = set()   # positions of subjects of non-speech clauses
         self._learn_abbreviations()
+
+    @staticmethod
+    def _learn_name_words(docs) -> frozenset:
+        """Words the article uses as person names, read from the whole article.
+
+        The small parser tags a name that opens a sentence ("Trump said ...") as a common
+        noun and often gives a surname the wrong entity type ("Sanders" as ORG); what the
+        article does elsewhere settles it: a word inside a PERSON entity, or a word written
+        with a capital inside sentences but never in lower case, is a name.
+        """
+        person: set[str] = set()
+        capital: set[str] = set()
+        lower: set[str] = set()
+        for _, doc in docs:
+            for e in doc.ents:
+                if e.label_ == "PERSON":
+                    person.update(t.lower_ for t in e if t.text[:1].isupper() and t.is_alpha)
+            for t in doc:
+                if not t.is_alpha:
+                    continue
+                if t.text[:1].isupper():
+                    if not t.is_sent_start and t.i > 0 and not t.doc[t.i - 1].is_punct and t.tag_ in ("NNP", "NNPS"):
+                        capital.add(t.lower_)
+                else:
+                    lower.add(t.lower_)
+        return frozenset(person | (capital - lower))
+
+    def is_name_word(self, tok) -> bool:
+        """A capitalised token the article uses as a person's name (see ``_learn_name_words``)."""
+        return tok.text[:1].isupper() and not tok.text.isupper() and tok.lower_ in self.name_words \
+            and tok.lower_ not in self.lex.person_nouns and tok.lower_ not in self.lex.titles
 
     # positions
     def pos(self, tok) -> int:
@@ -114,6 +147,16 @@ class _Article:
         if i >= 0 and self.quotes[i].open <= pos < self.quotes[i].end:
             return self.quotes[i]
         return None
+
+    def is_mark(self, pos: int) -> bool:
+        """Whether the character at ``pos`` is (part of) a quote mark."""
+        i = bisect.bisect_left(self.marks, pos)
+        return i < len(self.marks) and self.marks[i] == pos
+
+    def has_mark(self, s: int, e: int) -> bool:
+        """Whether ``text[s:e]`` holds a quote mark."""
+        i = bisect.bisect_left(self.marks, s)
+        return i < len(self.marks) and self.marks[i] < e
 
     def in_quote_content(self, pos: int) -> bool:
         q = self.quote_at(pos)
@@ -381,6 +424,13 @@ class _Article:
             known_word = unseen_name = True
         else:
             unseen_name = False
+        if ent is None and not known_word and tok.pos_ in ("PROPN", "NOUN") and self.is_name_word(tok) \
+                and tok.ent_type_ in ("", "ORG") and not any(e.start <= tok.i < e.end and len(e) > 1
+                                                              for e in tok.doc.ents) \
+                and not any(c.dep_ == "compound" and (c.ent_type_ not in ("", "PERSON") or c.lower_ not in self.name_words)
+                            for c in tok.lefts):
+            # "Trump said" tagged as a common noun, "Sanders" typed ORG: the article knows it as a name
+            known_word = True
         if ent is not None or known_word or (tok.pos_ == "PROPN" and self.registry.lookup(tok.text)):
             if ent is not None:
                 es = max(ent.start, span.start)

@@ -69,7 +69,7 @@ _GLUED_HEADING = re.compile(r"^[a-z]{3,}[A-Z][a-z]+$")
 
 # --- spaCy ------------------------------------------------------------------
 _GLUED_RE = re.compile(r"(?<![\w'\u2019])([a-z]{3,})([A-Z][a-z]+)\b")
-_CLOSE_RE = re.compile(r"(?<=\S)[\"\u201d]")
+_CLOSE_RE = re.compile(r"(?<=\S)(?:[\"\u201d]|''(?!'))")
 
 
 def _sentence_fixer(doc):

@@ -424,9 +424,9 @@ def name_gender(text: str) -> dict[str, str]:
 
 
 def _content_kind(text: str, spans: list[tuple[int, int]], cue: str, families: dict[str, str]) -> str:
-    parts = [text[a:b].strip() for a, b in spans]
-    if parts and all(p[:1] in _QUOTES and p[-1:] in _QUOTES + ".,!?" and p.rstrip(".,!? ")[-1:] in _QUOTES
-                     for p in parts if p):
+    # two apostrophes stand for a double quote mark in some archives (''Yes,'' she said)
+    parts = [text[a:b].strip().replace("''", '"') for a, b in spans]
+    if parts and all(p[:1] in _QUOTES and p.rstrip(".,!? ")[-1:] in _QUOTES for p in parts if p):
         return "direct"
     for w in re.findall(r"[a-z]+", str(cue).lower()):
         if w in families:
@@ -504,10 +504,7 @@ def gold_statements(split: str = "dev", *, path: str | os.PathLike | None = None
         for r in frame.sort_values("start", kind="stable").itertuples():
             src = r.source if isinstance(r.source, str) else ""
             spos = r.source_spans[0][0] if r.source_spans else r.start
-            cpos = r.cue_spans[0][0] if r.cue_spans else spos
             low = re.sub(r"^(?:the|a|an)\s+", "", src.strip().lower())
-            words = _words(low)
-            head = words[-1].lower() if words else ""
             if not r.source_spans:
                 stype, speaker = "none", None
             elif low in _FIRST:

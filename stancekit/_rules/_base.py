@@ -13,7 +13,6 @@ import bisect
 import re
 
 from .._attribution import _TRAIL, _Article, _Ref, _Stmt
-from .._quotes import ALL_DQ
 
 __all__ = ["_Rules", "_key", "_subject", "_non_committal", "_trim"]
 
@@ -171,7 +170,7 @@ class _Rules:
             low = tok.lower_
             prevtok = a.tokens[i - 1] if i > 0 else None
             # (a closing quote mark after the comma: '... to "hold the line," the CP reported')
-            if prevtok is not None and prevtok.text in ALL_DQ and i > 1 and a.tokens[i - 2].text == "," \
+            if prevtok is not None and a.is_mark(a.tstart[i - 1]) and i > 1 and a.tokens[i - 2].text == "," \
                     and a.quote_at(a.tstart[i - 1]) is not None \
                     and a.quote_at(a.tstart[i - 1]).end == a.tstart[i - 1] + len(prevtok.text):
                 prevtok = a.tokens[i - 2]

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from .._attribution import _Stmt
-from .._quotes import ALL_DQ
 from ._base import _Rules, _trim
 
 
@@ -40,7 +39,7 @@ class CueNouns(_Rules):
             s, e = _trim(a.text, s, e)
             if e - s < 3:
                 continue
-            kind = "mixed" if any(ch in a.text[s:e] for ch in ALL_DQ) else "indirect"
+            kind = "mixed" if a.has_mark(s, e) else "indirect"
             self.add(_Stmt([(s, e)], ref, kind, t.text, None, a.sent_of(s), 0.7, cue_sent=si))
 
 
@@ -112,7 +111,7 @@ class AccordingTo(_Rules):
             s, e = self._close_quote(*_trim(text, s, e))
             if e - s < 3:
                 continue
-            kind = "mixed" if any(ch in text[s:e] for ch in ALL_DQ) else "indirect"
+            kind = "mixed" if a.has_mark(s, e) else "indirect"
             q = a.quote_at(s)
             if q is not None and q.open == s and q.closed and q.end == e:
                 # '"...," according to X.' is a direct quote of X
@@ -157,5 +156,5 @@ class ViewFrame(_Rules):
         s, e = self._close_quote(*_trim(a.text, a.end(toks[k]), se))
         if e - s < 3:
             return
-        kind = "mixed" if any(ch in a.text[s:e] for ch in ALL_DQ) else "indirect"
+        kind = "mixed" if a.has_mark(s, e) else "indirect"
         self.add(_Stmt([(s, e)], ref, kind, None, None, a.sent_of(s), 0.7, cue_sent=si))

@@ -9,7 +9,7 @@ import bisect
 import re
 
 from .._attribution import _Stmt
-from .._quotes import ALL_DQ, _is_word, _Quote
+from .._quotes import _is_word, _Quote
 from ._base import _key, _Rules, _subject, _trim
 
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|I\u2019m|me|my|we|we're|we\u2019re|our|us)\b")
@@ -100,7 +100,7 @@ class DirectQuotes(_Rules):
         if first - 1 <= sent.start or t.doc[first - 1].text != ",":
             return None
         s, e = a.pos(sent[0]), a.pos(t.doc[first - 1])
-        if e > q.open or any(ch in a.text[s:e] for ch in ALL_DQ):
+        if e > q.open or a.has_mark(s, e):
             return None
         s, e = _trim(a.text, s, e)
         return (s, e) if len(a.text[s:e].split()) >= 1 and e - s >= 3 else None
@@ -140,7 +140,7 @@ class DirectQuotes(_Rules):
             if a.sent_of(p) != close_sent and not (limit == 0 and a.sent_of(p) == close_sent + 1
                                                    and not a.text[q.end:p].strip(" ,")):
                 return None
-            if a.text[p] in ALL_DQ and p != q.ce or t.text in (".", "!", "?", "\n") or "\n" in t.text:
+            if a.is_mark(p) and p != q.ce or t.text in (".", "!", "?", "\n") or "\n" in t.text:
                 return None
             lemma, _ = self.cue_lemma(t)
             if lemma is not None and _key(t) not in a.used_cues:

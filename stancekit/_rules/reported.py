@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 from .._attribution import _Stmt
-from .._quotes import ALL_DQ
 from ._base import _key, _non_committal, _Rules, _trim
 
 _AS_ONLY = frozenset({"defend", "portray", "characterize", "characterise", "hail"})
@@ -92,7 +91,7 @@ class ReportedSpeech(_Rules):
                                 and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children) \
                                 and not a.in_quote_content(a.pos(c)):
                             k = c.i - 1
-                            while k > h.i and (c.doc[k].dep_ == "cc" or c.doc[k].is_punct and c.doc[k].text not in ALL_DQ
+                            while k > h.i and (c.doc[k].dep_ == "cc" or c.doc[k].is_punct and not a.is_mark(a.pos(c.doc[k]))
                                                or c.doc[k].is_space):
                                 k -= 1
                             if s < a.end(c.doc[k]) < e:
@@ -157,11 +156,11 @@ class ReportedSpeech(_Rules):
             parts = self._split_that_clauses(t, heads, s, e) + [sp for sp in extra if sp[1] - sp[0] >= 3]
             if rest is True and len(parts) == 2:
                 # both sides of a parenthetical cue are one statement
-                kind = "mixed" if any(ch in text[parts[0][0]:parts[1][1]] for ch in ALL_DQ) else kind_hint
+                kind = "mixed" if a.has_mark(parts[0][0], parts[1][1]) else kind_hint
                 self.add(_Stmt(parts, ref, kind, t.text, via, a.sent_of(s), conf, tail=tail, cue_sent=si))
                 continue
             for ps, pe in parts:
-                kind = "mixed" if any(ch in text[ps:pe] for ch in ALL_DQ) else kind_hint
+                kind = "mixed" if a.has_mark(ps, pe) else kind_hint
                 self.add(_Stmt([(ps, pe)], ref, kind, t.text, via, a.sent_of(ps), conf, tail=tail, cue_sent=si))
 
     def _split_that_clauses(self, t, heads, s: int, e: int) -> list[tuple[int, int]]:
@@ -182,7 +181,7 @@ class ReportedSpeech(_Rules):
         cur = s
         for m in sorted(marks, key=lambda x: x.i):
             k = m.i - 1
-            while k > 0 and (m.doc[k].is_punct and m.doc[k].text not in ALL_DQ or m.doc[k].dep_ == "cc"
+            while k > 0 and (m.doc[k].is_punct and not a.is_mark(a.pos(m.doc[k])) or m.doc[k].dep_ == "cc"
                              or m.doc[k].is_space):
                 k -= 1
             ps, pe = self._close_quote(*_trim(a.text, cur, a.end(m.doc[k])))
@@ -252,7 +251,7 @@ class ReportedSpeech(_Rules):
         # "Hours later in Ottawa, X dismissed ...": a fronted time/place phrase has no verb of its own
         if not any(x.pos_ in ("VERB", "AUX") for x in t.doc[sent.start:first - 1]
                    if not a.in_quote_content(a.pos(x))) and not any(
-                x.text in ALL_DQ for x in t.doc[sent.start:first - 1]):
+                a.is_mark(a.pos(x)) for x in t.doc[sent.start:first - 1]):
             return False
         # "..., X dismissed the complaint": an object after the cue is what was acted on, not content
         if self.cue_lemma(t)[1] and any(c.dep_ == "dobj" for c in t.rights):
