@@ -86,7 +86,7 @@ class _Article:
             for e in doc.ents:
                 if e.label_ == "ORG":
                     self.org_ents.append((off + e.start_char, off + e.end_char, e.text))
-        self.name_words = self._learn_name_words(docs)
+        self.name_words, self.lower_words = self._learn_name_words(docs)
         self.quotes = scan_quotes(text) if quotes is None else quotes
         self.qstarts = [q.open for q in self.quotes]
         self.marks = quote_marks(text, self.quotes)   # positions of quote-mark characters
@@ -102,7 +102,7 @@ class _Article:
         self._learn_abbreviations()
 
     @staticmethod
-    def _learn_name_words(docs) -> frozenset:
+    def _learn_name_words(docs) -> tuple[frozenset, frozenset]:
         """Words the article uses as person names, read from the whole article.
 
         The small parser tags a name that opens a sentence ("Trump said ...") as a common
@@ -125,12 +125,24 @@ class _Article:
                         capital.add(t.lower_)
                 else:
                     lower.add(t.lower_)
-        return frozenset(person | (capital - lower))
+        return frozenset(person | (capital - lower)), frozenset(lower)
 
     def is_name_word(self, tok) -> bool:
-        """A capitalised token the article uses as a person's name (see ``_learn_name_words``)."""
-        return tok.text[:1].isupper() and not tok.text.isupper() and tok.lower_ in self.name_words \
-            and tok.lower_ not in self.lex.person_nouns and tok.lower_ not in self.lex.titles
+        """A capitalised token the article uses as a person's name (see ``_learn_name_words``).
+
+        A capitalised singular noun that opens its sentence with no determiner ("Trump
+        blamed ...") and that the article never writes in lower case counts as well.
+        """
+        if not tok.text[:1].isupper() or tok.text.isupper() or not tok.is_alpha:
+            return False
+        low = tok.lower_
+        if low in self.lex.person_nouns or _singular(low) in self.lex.person_nouns or low in self.lex.titles:
+            return False
+        if low in self.name_words:
+            return True
+        return tok.tag_ in ("NN", "NNP") and not tok.ent_type_ and low not in self.lower_words \
+            and (tok.is_sent_start or tok.i > 0 and tok.doc[tok.i - 1].text in _OPENERS) \
+            and not any(c.dep_ in ("det", "poss", "nummod", "amod") for c in tok.children)
 
     # positions
     def pos(self, tok) -> int:
@@ -522,6 +534,11 @@ class _Article:
             # who speak later in the article take it over (see _Extractor.resolve_pending_groups)
             return _Ref(bare, mention, ms, me, "anonymous", group=g or "unregistered",
                         role="pending-group" if g is not None else None)
+        if sing in _CAMPAIGN_NOUNS and not plural:
+            # "the Clinton campaign", "Trump's campaign", "her campaign": an organisation speaking for a person
+            ref = self.campaign_ref(tok, sing, mention, ms, me)
+            if ref is not None:
+                return ref
         if not is_person_noun and tok.pos_ == "NOUN" and sing in _ORG_REF_NOUNS and not plural \
                 and any(d in ("the", "this") for d in dets):
             # "The group urged ...": the organisation of that kind mentioned most recently
@@ -535,7 +552,7 @@ class _Article:
                 # "the Canadian Vehicle Manufacturers' Association" missed by NER
                 name = re.sub(r"^the\s+", "", mention, flags=re.I)
                 return _Ref(name, mention, ms, me, "name", group="unregistered")
-            if tok.ent_type_ == "ORG" and tok.pos_ == "PROPN":
+            if tok.ent_type_ == "ORG" and (tok.pos_ == "PROPN" or tok.text[:1].isupper() and tok.lower_ not in self.lower_words):
                 name = re.sub(r"^the\s+", "", mention, flags=re.I)
                 return _Ref(name, mention, ms, me, "name", group="unregistered")
             return None
@@ -553,6 +570,26 @@ class _Article:
         if hits and len({h.group for h in hits}) == 1:
             group = hits[0].group or group
         return _Ref(bare, mention, ms, me, "anonymous", group=group)
+
+    def campaign_ref(self, tok, noun: str, mention, ms, me) -> _Ref | None:
+        """The campaign (team, administration, camp) of the person or name that modifies ``tok``."""
+        owner = next((c for c in tok.lefts if c.dep_ == "poss"), None)
+        if owner is None:
+            owner = next((c for c in reversed(list(tok.lefts)) if c.dep_ == "compound"
+                          and (c.ent_type_ == "PERSON" or c.pos_ == "PROPN" or self.is_name_word(c))), None)
+        if owner is None:
+            return None
+        if owner.pos_ == "PRON":
+            if owner.lower_ not in ("his", "her"):
+                return None
+            person = self.resolve_pronoun(owner)
+        else:
+            person = self._resolve_one(owner) if owner.text[:1].isupper() else None
+        if person is None or person.members:
+            return None
+        name = f"{person.speaker} {noun}"
+        return _Ref(name, mention, ms, me, "name" if person.resolution == "name" else person.resolution,
+                    group=person.group, role=noun, country=person.country, outlet=person.outlet)
 
     def _spoke(self, name: str) -> bool:
         return any(s.ref.speaker == name or any(m.speaker == name for m in s.ref.members) for s in self.stmts)
@@ -677,6 +714,11 @@ agency company corporation group bank board commission society foundation centre
 coalition alliance authority office party committee""".split())
 
 # "the group said": organisation nouns and the words a matching name must contain (empty: any)
+#: Nouns for an organisation that speaks for one person ("the Clinton campaign", "Trump's team").
+_CAMPAIGN_NOUNS = frozenset({"campaign", "camp", "team", "administration"})
+#: Characters after which a capitalised word opens a sentence-like unit (quote marks, dashes, brackets).
+_OPENERS = frozenset({'"', "\u201c", "\u2018", "'", "(", "\u2014", "\u2013", "-", ":"})
+
 _ORG_REF_NOUNS = {
     "group": (), "organization": (), "organisation": (), "association": (), "lobby": (), "body": (),
     "council": ("council",), "union": ("union",), "coalition": ("coalition", "alliance"),
@@ -684,6 +726,7 @@ _ORG_REF_NOUNS = {
     "ministry": ("ministry", "department"), "department": ("department", "ministry"),
     "agency": ("agency", "service", "administration"), "company": (), "firm": (), "corporation": (),
     "bank": ("bank",), "regulator": ("commission", "authority", "board", "regulator"),
+    "campaign": ("campaign",), "administration": ("administration",),
 }
 
 _ABBREV_TITLES = {"sen.": "Senator", "gov.": "Governor", "rep.": "Representative", "gen.": "General",

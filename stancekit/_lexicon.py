@@ -1,7 +1,7 @@
 """Word lists for extraction: load the English resources into one cached lexicon.
 
-One job: read ``stancekit/resources/en/*.txt`` (speech and act verbs with their
-inflected forms, pronouns, titles, person nouns, cue nouns, outlets) into a
+One job: read ``stancekit/resources/en/*.txt`` (speech, act, evaluative and belief
+verbs with their inflected forms, pronouns, titles, person nouns, cue nouns, outlets) into a
 frozen :class:`_Lexicon`, built once per process by :func:`_lexicon`.
 """
 from __future__ import annotations
@@ -28,6 +28,8 @@ _IRREGULAR = {
     "write": ["wrote", "written"], "hold": ["held"], "forecast": ["forecast"],
     "admit": ["admitted", "admitting"], "slam": ["slammed", "slamming"],
     "commit": ["committed"], "fear": [], "blast": [],
+    "see": ["saw", "seen", "sees", "seeing"], "feel": ["felt"], "seek": ["sought"], "plan": ["planned", "planning"],
+    "regret": ["regretted"], "fault": ["faulted"], "rebut": ["rebutted"],
 }
 
 
@@ -54,6 +56,9 @@ class _Lexicon:
     titles: dict
     outlets: dict  # normalized alias -> canonical
     cue_nouns: frozenset = frozenset()
+    eval_forms: dict = None      # evaluative verb form -> lemma ("accused" -> "accuse")
+    belief_forms: dict = None    # belief/intention verb form -> lemma ("hoped" -> "hope")
+    belief_lemmas: frozenset = frozenset()
 
 
 @functools.lru_cache(maxsize=1)
@@ -80,5 +85,7 @@ def _lexicon() -> _Lexicon:
         names = [n.strip() for n in row.split("|") if n.strip()]
         for n in names:
             outlets.setdefault(normalize_name(n), names[0])
+    evaluative = {f: lemma for lemma in _read_lines("evaluative_verbs.txt") for f in _forms(lemma)}
+    belief = {f: lemma for lemma in _read_lines("belief_verbs.txt") for f in _forms(lemma)}
     return _Lexicon(cue, act, frozenset(_read_lines("person_nouns.txt")), pron, titles, outlets,
-                    frozenset(_read_lines("cue_nouns.txt")))
+                    frozenset(_read_lines("cue_nouns.txt")), evaluative, belief, frozenset(belief.values()))

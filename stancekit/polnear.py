@@ -428,8 +428,13 @@ def _content_kind(text: str, spans: list[tuple[int, int]], cue: str, families: d
     parts = [text[a:b].strip().replace("''", '"') for a, b in spans]
     if parts and all(p[:1] in _QUOTES and p.rstrip(".,!? ")[-1:] in _QUOTES for p in parts if p):
         return "direct"
-    for w in re.findall(r"[a-z]+", str(cue).lower()):
+    words = re.findall(r"[a-z]+", str(cue).lower())
+    content_first = re.findall(r"[a-z]+", text[spans[0][0]:spans[0][1]].lower())[:1]
+    for k, w in enumerate(words):
         if w in families:
+            nxt = (words[k + 1:k + 2] or content_first or [""])[0]
+            if w.startswith("call") and nxt in ("for", "on", "upon"):
+                return "indirect"   # "called for X", "called on X to Y": a demand, not a judgement
             return families[w]
     return "indirect"
 

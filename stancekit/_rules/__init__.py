@@ -4,7 +4,8 @@ The rules come in families, one module each, each a small unit that can be read
 and run alone (see :func:`run_rules`):
 
 * ``quotes`` -- direct quotes in quote marks;
-* ``reported`` -- reported speech around a cue verb;
+* ``reported`` -- reported speech around a cue verb (beliefs and intentions get kind ``belief``);
+* ``evaluative`` -- evaluative verbs with an object ("accused X of Y", "called X Y");
 * ``frames`` -- cue nouns, "according to X" / "per X", "in her view";
 * ``continuation`` -- unattributed sentences carrying on a speaker's argument.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 from .._attribution import _Article, _Ref, _Stmt
 from ._base import _Rules
 from .continuation import Continuations
+from .evaluative import EvaluativeVerbs
 from .frames import AccordingTo, CueNouns, ViewFrame
 from .quotes import DirectQuotes
 from .reported import ReportedSpeech
@@ -27,7 +29,8 @@ from .reported import ReportedSpeech
 __all__ = ["_Extractor", "FAMILIES", "run_rules"]
 
 #: The rule families, in the order they run on each sentence (then ``finish`` in the same order).
-FAMILIES: tuple[type[_Rules], ...] = (DirectQuotes, ReportedSpeech, CueNouns, AccordingTo, ViewFrame, Continuations)
+FAMILIES: tuple[type[_Rules], ...] = (DirectQuotes, EvaluativeVerbs, ReportedSpeech, CueNouns, AccordingTo, ViewFrame,
+                                      Continuations)
 
 
 class _Extractor(_Rules):
@@ -77,14 +80,15 @@ class _Extractor(_Rules):
     def note_subjects(self, sent) -> None:
         a = self.a
         for t in sent:
-            if t.dep_ in ("nsubj", "nsubjpass") and (t.ent_type_ == "PERSON" or t.pos_ == "PROPN"
+            if t.dep_ in ("nsubj", "nsubjpass") and (t.ent_type_ == "PERSON" or a.is_name_word(t) or t.pos_ == "PROPN"
                                                       and (t.lower_ in a.token_index or self._registered_person(t)
                                                            or self._untyped_name(t))) \
                     and not a.in_quote_content(a.pos(t)):
                 ref = a.resolve(t)
                 if ref is not None and not ref.outlet and not ref.members and ref.speaker in a.persons:
                     a.add_salience(a.pos(t), ref)
-                    if self.cue_lemma(t.head)[0] is None:
+                    head_lemma = self.cue_lemma(t.head)[0]
+                    if head_lemma is None or head_lemma in self.lex.belief_lemmas:
                         # the subject of a plain clause: inside its own sentence it may be
                         # reported content ("Ridley wants X, he said"), not the speaker
                         a.plain_subjects.add(a.pos(t))

@@ -93,15 +93,27 @@ class _Rules:
         """Work that needs the whole article (called once, after every sentence)."""
 
     def cue_lemma(self, tok) -> tuple[str | None, bool]:
+        """(lemma, is_act) of a verb that can attribute: a speech verb ("said"), an act verb whose
+        content is its object or complement ("urged", and the evaluative "accused"), or a verb of
+        belief or intention ("hoped"); (None, False) for any other token."""
         low = tok.lower_
+        lex = self.lex
         if tok.pos_ not in ("VERB",) and not (tok.pos_ == "AUX" and low in ("said",)):
-            if not (tok.tag_.startswith("VB") and low in self.lex.cue_forms):
+            if not (tok.tag_.startswith("VB") and (low in lex.cue_forms or low in lex.eval_forms)):
                 return None, False
-        if low in self.lex.cue_forms:
-            return self.lex.cue_forms[low], low in self.lex.act_forms
-        if low in self.lex.act_forms:
-            return self.lex.act_forms[low], True
+        if low in lex.cue_forms:
+            return lex.cue_forms[low], low in lex.act_forms or low in lex.eval_forms
+        if low in lex.act_forms:
+            return lex.act_forms[low], True
+        if low in lex.eval_forms:
+            return lex.eval_forms[low], True
+        if low in lex.belief_forms:
+            return lex.belief_forms[low], False
         return None, False
+
+    def kind_of(self, lemma: str, default: str) -> str:
+        """The statement kind a cue gives: ``belief`` for verbs of belief and intention."""
+        return "belief" if lemma in self.lex.belief_lemmas else default
 
     def via_of(self, t) -> str | None:
         a = self.a

@@ -28,11 +28,13 @@ class ReportedSpeech(_Rules):
             if _key(t) in a.used_cues:
                 continue
             lemma, is_act = self.cue_lemma(t)
-            if lemma is None:
-                continue
+            if lemma is None or t.lower_ in self.lex.eval_forms:
+                continue   # evaluative verbs are the business of the evaluative family
             tp = a.pos(t)
             if a.in_quote_content(tp):
                 continue
+            if lemma in self.lex.belief_lemmas and self._reported_by_speech(t):
+                continue   # "A wants X, he said": the belief is the content of the speech verb
             if _non_committal(t) or any(c.lower_ in ("what", "whatever") and c.i < t.i for c in t.children):
                 # "opposed what he called X": a description inside someone's statement
                 a.used_cues.add(_key(t))
@@ -54,17 +56,17 @@ class ReportedSpeech(_Rules):
                         for g in c.children:
                             heads += [x for x in g.children if x.dep_ in ("acl", "relcl", "ccomp")
                                       and any(m.dep_ == "mark" and m.lower_ == "that" for m in x.children)]
-            kind_hint = "indirect"
-            if not heads and (is_act or lemma in ("deny", "describe", "call", "warn", "urge")):
+            kind_hint = self.kind_of(lemma, "indirect")
+            if not heads and (is_act or lemma in ("deny", "describe", "warn", "urge")):
                 heads = [c for c in t.rights if c.dep_ in ("dobj", "xcomp", "oprd", "ccomp")
                          or (c.dep_ == "prep" and c.lower_ in ("as", "of", "for", "with", "against", "in", "to", "on"))]
                 # a bare object ("condemned coercion") is narration, not reported content
-                if lemma not in ("deny", "describe", "call", "accuse", "urge") and not any(c.dep_ in ("xcomp", "oprd", "ccomp", "prep") for c in heads):
+                if lemma not in ("deny", "describe", "urge") and not any(c.dep_ in ("xcomp", "oprd", "ccomp", "prep") for c in heads):
                     heads = []
                 # "defended X as Y" / "portrayed X as Y": only the "as" frame reports an assertion
                 if lemma in _AS_ONLY and not any(c.dep_ == "prep" and c.lower_ == "as" for c in heads):
                     heads = []
-                if lemma not in ("deny", "describe", "call", "warn"):
+                if lemma not in ("deny", "describe", "warn"):
                     kind_hint = "reported"
             spans: list[tuple[int, int]] = []
             tail = False
@@ -77,7 +79,7 @@ class ReportedSpeech(_Rules):
                 last = max(h.right_edge.i for h in heads)
                 sibs = [c.left_edge.i for c in t.rights if c.left_edge.i > last and c.dep_ not in ("punct",)
                         and c not in heads]
-                runs_on = (not is_act or lemma in ("describe", "call", "deny", "accuse", "urge")
+                runs_on = (not is_act or lemma in ("describe", "deny", "urge")
                            or any(h.dep_ == "ccomp" for h in heads))
                 stop = min(sibs) if sibs else (sent.end if runs_on else last + 1)
                 if stop > last + 1:
@@ -153,45 +155,30 @@ class ReportedSpeech(_Rules):
             self._learn_gender(ref, text[s:e])
             conf = {"name": 0.85, "outlet": 0.85, "anonymous": 0.8, "pronoun": 0.75}.get(ref.resolution, 0.7)
             via = self.via_of(t)
-            parts = self._split_that_clauses(t, heads, s, e) + [sp for sp in extra if sp[1] - sp[0] >= 3]
+            # "said that A and that B" stays one statement: one cue, one act of saying
+            parts = [(s, e)] + [sp for sp in extra if sp[1] - sp[0] >= 3]
             if rest is True and len(parts) == 2:
                 # both sides of a parenthetical cue are one statement
-                kind = "mixed" if a.has_mark(parts[0][0], parts[1][1]) else kind_hint
+                kind = "mixed" if kind_hint != "belief" and a.has_mark(parts[0][0], parts[1][1]) else kind_hint
                 self.add(_Stmt(parts, ref, kind, t.text, via, a.sent_of(s), conf, tail=tail, cue_sent=si))
                 continue
             for ps, pe in parts:
-                kind = "mixed" if a.has_mark(ps, pe) else kind_hint
+                kind = "mixed" if kind_hint != "belief" and a.has_mark(ps, pe) else kind_hint
                 self.add(_Stmt([(ps, pe)], ref, kind, t.text, via, a.sent_of(ps), conf, tail=tail, cue_sent=si))
 
-    def _split_that_clauses(self, t, heads, s: int, e: int) -> list[tuple[int, int]]:
-        """"said that A, but that B" -> two statements A and B (one per that-clause)."""
-        a = self.a
-        marks = []
-        head_ids = {h.i for h in heads} | {t.i}
-        cands = [c for h in heads for c in h.children if c.dep_ == "conj"] + list(heads)
-        for h in cands:
-            if h.dep_ != "conj" or h.head.i not in head_ids:
-                continue
-            m = next((g for g in h.children if g.dep_ == "mark" and g.lower_ == "that"), None)
-            if m is not None and s < a.pos(m) < e:
-                marks.append(m)
-        if not marks:
-            return [(s, e)]
-        out = []
-        cur = s
-        for m in sorted(marks, key=lambda x: x.i):
-            k = m.i - 1
-            while k > 0 and (m.doc[k].is_punct and not a.is_mark(a.pos(m.doc[k])) or m.doc[k].dep_ == "cc"
-                             or m.doc[k].is_space):
-                k -= 1
-            ps, pe = self._close_quote(*_trim(a.text, cur, a.end(m.doc[k])))
-            if pe - ps >= 3:
-                out.append((ps, pe))
-            cur = a.end(m)
-        ps, pe = self._close_quote(*_trim(a.text, cur, e))
-        if pe - ps >= 3:
-            out.append((ps, pe))
-        return out or [(s, e)]
+    def _reported_by_speech(self, t) -> bool:
+        """Whether the clause of verb ``t`` is reported by a speech verb of its sentence
+        ("he said A wants X", "A wants X, he said")."""
+        def speech(tok) -> bool:
+            lemma = self.cue_lemma(tok)[0]
+            return lemma is not None and lemma not in self.lex.belief_lemmas
+        h, steps = t, 0
+        while h.dep_ in ("ccomp", "conj", "xcomp", "advcl") and h.head.i != h.i and steps < 4:
+            h = h.head
+            steps += 1
+            if speech(h):
+                return True
+        return any(c.dep_ in ("parataxis", "ccomp") and speech(c) for c in t.children if c.i > t.i)
 
     def _parenthetical_rest(self, t, subj, sent) -> tuple[int, int] | None:
         """"A, he said, B.": a cue between commas inside the sentence -> the span of B.
