@@ -22,7 +22,7 @@ _TRAIL = " \t\r\n,.;:\u00a0"
 # --- article model ----------------------------------------------------------
 @dataclass
 class _Ref:
-    speaker: str
+    speaker: str | None          # None: a speaker the article does not name ("they said")
     mention: str | None
     mstart: int | None
     mend: int | None
@@ -307,7 +307,7 @@ class _Article:
                     role=p.role, country=p.country)
 
     def add_salience(self, pos: int, ref: _Ref) -> None:
-        if ref.members:
+        if ref.members or ref.speaker is None:
             return
         self.salience.append((pos, ref.speaker))
 
@@ -364,6 +364,32 @@ class _Article:
                             p.role = ref.role = desc
                     return ref
         return self._resolve_one(tok)
+
+    def resolve_speaker(self, tok) -> _Ref | None:
+        """Resolve the subject of a cue; a subject that denotes people but names no one stays a speaker.
+
+        "They said ...", "The candidate said ..." (no candidate met yet), "Many Republicans
+        believe ...", "Some said ...": the statement is real even when the article model
+        cannot tell who; it gets ``speaker=pd.NA``, the mention as written and
+        ``resolution="unresolved"`` (filter on ``speaker.notna()`` to drop them). Anything
+        else that does not resolve ("it", "the deal") is no speaker.
+        """
+        ref = self.resolve(tok)
+        if ref is not None:
+            return ref
+        low = tok.lower_
+        if tok.pos_ == "PRON":
+            ok = low in ("he", "she", "they")
+        elif low in _PEOPLE_QUANTIFIERS:
+            ok = True
+        else:
+            ok = tok.pos_ in ("NOUN", "PROPN") and (_singular(low) in self.lex.person_nouns
+                                                    or tok.ent_type_ in ("NORP", "ORG"))
+        if not ok:
+            return None
+        ms = self.pos(tok.left_edge) if tok.pos_ != "PRON" else self.pos(tok)
+        me = self.end(tok)
+        return _Ref(None, self.text[ms:me], ms, me, "unresolved", group="unregistered")
 
     def _resolve_one(self, tok) -> _Ref | None:
         lex = self.lex
@@ -714,6 +740,8 @@ agency company corporation group bank board commission society foundation centre
 coalition alliance authority office party committee""".split())
 
 # "the group said": organisation nouns and the words a matching name must contain (empty: any)
+#: Quantifiers that stand for people as subjects of speech ("Some said", "Many believe").
+_PEOPLE_QUANTIFIERS = frozenset({"some", "many", "others", "most", "several", "few", "both", "all", "those"})
 #: Nouns for an organisation that speaks for one person ("the Clinton campaign", "Trump's team").
 _CAMPAIGN_NOUNS = frozenset({"campaign", "camp", "team", "administration"})
 #: Characters after which a capitalised word opens a sentence-like unit (quote marks, dashes, brackets).

@@ -6,6 +6,7 @@ and run alone (see :func:`run_rules`):
 * ``quotes`` -- direct quotes in quote marks;
 * ``reported`` -- reported speech around a cue verb (beliefs and intentions get kind ``belief``);
 * ``evaluative`` -- evaluative verbs with an object ("accused X of Y", "called X Y");
+* ``beliefs`` -- intentions and views without a clause ("plans to X", "saw X as Y");
 * ``frames`` -- cue nouns, "according to X" / "per X", "in her view";
 * ``continuation`` -- unattributed sentences carrying on a speaker's argument.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from .._attribution import _Article, _Ref, _Stmt
 from ._base import _Rules
+from .beliefs import BeliefsAndIntentions
 from .continuation import Continuations
 from .evaluative import EvaluativeVerbs
 from .frames import AccordingTo, CueNouns, ViewFrame
@@ -29,8 +31,8 @@ from .reported import ReportedSpeech
 __all__ = ["_Extractor", "FAMILIES", "run_rules"]
 
 #: The rule families, in the order they run on each sentence (then ``finish`` in the same order).
-FAMILIES: tuple[type[_Rules], ...] = (DirectQuotes, EvaluativeVerbs, ReportedSpeech, CueNouns, AccordingTo, ViewFrame,
-                                      Continuations)
+FAMILIES: tuple[type[_Rules], ...] = (DirectQuotes, EvaluativeVerbs, ReportedSpeech, BeliefsAndIntentions, CueNouns,
+                                      AccordingTo, ViewFrame, Continuations)
 
 
 class _Extractor(_Rules):

@@ -161,6 +161,20 @@ class _Rules:
         if person is not None and person.gender is None and gender in ("male", "female"):
             person.gender = gender
 
+    def _reported_by_speech(self, t) -> bool:
+        """Whether the clause of verb ``t`` is reported by a speech verb of its sentence
+        ("he said A wants X", "A wants X, he said")."""
+        def speech(tok) -> bool:
+            lemma = self.cue_lemma(tok)[0]
+            return lemma is not None and lemma not in self.lex.belief_lemmas
+        h, steps = t, 0
+        while h.dep_ in ("ccomp", "conj", "xcomp", "advcl") and h.head.i != h.i and steps < 4:
+            h = h.head
+            steps += 1
+            if speech(h):
+                return True
+        return any(c.dep_ in ("parataxis", "ccomp") and speech(c) for c in t.children if c.i > t.i)
+
     def _close_quote(self, s: int, e: int) -> tuple[int, int]:
         """Extend a span ending inside a quote to include the quote's closing mark."""
         a = self.a

@@ -29,7 +29,7 @@ class Continuations(_Rules):
             here = by_sent.get(si)
             if here:
                 last = max(here, key=lambda s: s.spans[-1][1])
-                prev_ref = None if last.ref.members else last.ref
+                prev_ref = None if last.ref.members or last.ref.speaker is None else last.ref
                 chain = 0
                 prev_para = para
                 continue

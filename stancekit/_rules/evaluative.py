@@ -43,7 +43,7 @@ class EvaluativeVerbs(_Rules):
             parts = self._content(t, lemma, patient)
             if not parts:
                 continue
-            ref = a.resolve(subj)
+            ref = a.resolve_speaker(subj)
             if ref is None:
                 continue
             a.used_cues.add(_key(t))

@@ -81,7 +81,7 @@ class AccordingTo(_Rules):
                                    a.pos(obj.left_edge), a.end(t.doc[k]))
                 phrase_e = max(phrase_e, a.end(t.doc[k]))
             else:
-                ref = a.resolve(obj)
+                ref = a.resolve_speaker(obj)
             ss, se = a.pos(sent[0]), a.end(sent[-1])
             same = [s for s in a.stmts if s.sent == si or s.cue_sent == si
                     or any(sp[0] < se and sp[1] > ss for sp in s.spans)]

@@ -118,7 +118,7 @@ class DirectQuotes(_Rules):
                     break
         if subj is None or a.in_quote_content(a.pos(subj)):
             return None
-        ref = a.resolve(subj)
+        ref = a.resolve_speaker(subj)
         if ref is None:
             return None
         via = self.via_of(t)

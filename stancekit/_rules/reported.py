@@ -134,7 +134,7 @@ class ReportedSpeech(_Rules):
             if q is not None and q.open <= s and q.end >= e - 1 and any(
                     st.kind == "direct" and st.spans[0][0] >= q.cs and st.spans[0][1] <= q.ce for st in a.stmts):
                 continue
-            ref = a.resolve(subj)
+            ref = a.resolve_speaker(subj)
             if ref is None:
                 a.used_cues.add(_key(t))
                 continue
@@ -165,20 +165,6 @@ class ReportedSpeech(_Rules):
             for ps, pe in parts:
                 kind = "mixed" if kind_hint != "belief" and a.has_mark(ps, pe) else kind_hint
                 self.add(_Stmt([(ps, pe)], ref, kind, t.text, via, a.sent_of(ps), conf, tail=tail, cue_sent=si))
-
-    def _reported_by_speech(self, t) -> bool:
-        """Whether the clause of verb ``t`` is reported by a speech verb of its sentence
-        ("he said A wants X", "A wants X, he said")."""
-        def speech(tok) -> bool:
-            lemma = self.cue_lemma(tok)[0]
-            return lemma is not None and lemma not in self.lex.belief_lemmas
-        h, steps = t, 0
-        while h.dep_ in ("ccomp", "conj", "xcomp", "advcl") and h.head.i != h.i and steps < 4:
-            h = h.head
-            steps += 1
-            if speech(h):
-                return True
-        return any(c.dep_ in ("parataxis", "ccomp") and speech(c) for c in t.children if c.i > t.i)
 
     def _parenthetical_rest(self, t, subj, sent) -> tuple[int, int] | None:
         """"A, he said, B.": a cue between commas inside the sentence -> the span of B.
