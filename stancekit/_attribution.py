@@ -435,7 +435,10 @@ class _Article:
         mention = self.text[ms:me]
         # outlet: the phrase or a modifier inside it names an outlet ("a Financial Times report")
         out = self.outlet_name(mention)
-        if out is None:
+        person_head = tok.ent_type_ == "PERSON" or self.is_name_word(tok)
+        if out is None and not person_head:
+            # "a Financial Times report": an outlet in a modifier speaks; "The Washington Post
+            # columnist Ruth Marcus" is the columnist
             for ent in span.ents:
                 if ent.label_ in ("ORG", "PERSON", "GPE", "WORK_OF_ART"):
                     out = self.outlet_name(ent.text)

@@ -14,7 +14,7 @@ import re
 
 from .._attribution import _TRAIL, _Article, _Ref, _Stmt
 
-__all__ = ["_Rules", "_key", "_subject", "_non_committal", "_trim"]
+__all__ = ["_Rules", "_fronted_adjunct", "_key", "_non_committal", "_subject", "_trim"]
 
 
 # --- helpers on the parse -------------------------------------------------------
@@ -65,6 +65,33 @@ def _non_committal(tok) -> bool:
         if h.lemma_.lower() in _DECLINE or h.lower_ in _DECLINE or h.lower_ == "short":
             return True
     return False
+
+
+#: Words that open a fronted adjunct clause rather than reported content ("After the vote, X said ...").
+_ADJUNCT_OPENERS = frozenset("""after before when while as since despite although though if because once until
+unless whereas with without during following amid upon in at on by""".split())
+
+
+def _fronted_adjunct(t, first: int) -> bool:
+    """Whether the words of ``t``'s sentence before position ``first`` are an adjunct of the cue ``t``
+    ("Minutes after the voting began, X announced ...", "Despite complaints, X found ...") rather than
+    its content: they hang off the cue as an adverbial clause, a prepositional or noun-phrase adjunct,
+    or they open with a subordinating word."""
+    sent = t.sent
+    words = [x for x in t.doc[sent.start:first] if not x.is_punct and not x.is_space]
+    if not words:
+        return False
+    if words[0].lower_ in _ADJUNCT_OPENERS and words[0].dep_ in ("mark", "prep", "advmod", "npadvmod") \
+            and words[0].head.i != words[0].i:
+        return True
+    # every fronted word belongs to an adjunct child of the cue (or of the cue's clause head)
+    heads = {t.i, t.head.i}
+    adj = set()
+    for h in heads:
+        for c in t.doc[h].children:
+            if c.dep_ in ("advcl", "prep", "npadvmod", "advmod", "mark", "cc") and c.i < first:
+                adj.update(x.i for x in c.subtree)
+    return all(x.i in adj for x in words)
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

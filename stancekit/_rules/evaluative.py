@@ -84,7 +84,7 @@ class EvaluativeVerbs(_Rules):
                 if objs and all(g.ent_type_ in _CIRCUMSTANCE for g in objs) and c.lower_ in ("on", "over", "with"):
                     continue   # "praised him on Monday", "... in Iowa": when and where, not what
                 deps.append(c)
-        if lemma == "call" and not self._demand(t) and not any(c.dep_ in ("oprd", "xcomp", "ccomp", "attr") for c in deps) \
+        if lemma == "call" and not self._demand(t) and not any(c.dep_ in ("oprd", "ccomp", "attr") for c in deps) \
                 and sum(1 for c in deps if c.dep_ == "dobj") < 2:
             return []   # "called the police", "called him": no judgement without "X Y"
         if not deps and patient is None:
@@ -98,8 +98,23 @@ class EvaluativeVerbs(_Rules):
             # the verb is part of the statement: it carries the judgement ("accused X of Y")
             s = a.pos(t) if patient is None else min(a.pos(c.left_edge) for c in deps)
             e = max(a.end(c.right_edge) for c in deps)
+            e = self._cut_clause(t, s, e)
             s, e = self._cut_tail(t, s, e)
             s, e = self._close_quote(*_trim(a.text, s, e))
             if e - s >= 2:
                 parts.append((s, e))
         return parts
+
+    def _cut_clause(self, t, s: int, e: int) -> int:
+        """End the content before a coordinated clause with its own subject ("..., and X called for Y")."""
+        a = self.a
+        for tok in t.doc[t.i + 1:t.sent.end]:
+            if a.pos(tok) >= e:
+                break
+            if tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX") and tok.i > t.i \
+                    and any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in tok.children):
+                k = tok.left_edge.i - 1
+                while k > t.i and (t.doc[k].is_punct or t.doc[k].dep_ == "cc" or t.doc[k].is_space):
+                    k -= 1
+                return min(e, a.end(t.doc[k]))
+        return e

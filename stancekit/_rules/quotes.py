@@ -10,7 +10,7 @@ import re
 
 from .._attribution import _Stmt
 from .._quotes import _is_word, _Quote
-from ._base import _key, _Rules, _subject, _trim
+from ._base import _fronted_adjunct, _key, _Rules, _subject, _trim
 
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|I\u2019m|me|my|we|we're|we\u2019re|our|us)\b")
 
@@ -99,6 +99,8 @@ class DirectQuotes(_Rules):
         sent = t.sent
         if first - 1 <= sent.start or t.doc[first - 1].text != ",":
             return None
+        if _fronted_adjunct(t, first - 1):
+            return None   # 'Tuesday at the university, X said, "..."': when and where, not what
         s, e = a.pos(sent[0]), a.pos(t.doc[first - 1])
         if e > q.open or a.has_mark(s, e):
             return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .._attribution import _Stmt
-from ._base import _key, _non_committal, _Rules, _trim
+from ._base import _fronted_adjunct, _key, _non_committal, _Rules, _trim
 
 _AS_ONLY = frozenset({"defend", "portray", "characterize", "characterise", "hail"})
 
@@ -43,6 +43,9 @@ class ReportedSpeech(_Rules):
             if subj is None or a.in_quote_content(a.pos(subj)):
                 continue
             heads = [c for c in t.children if c.dep_ == "ccomp"]
+            if lemma == "find" and not any(any(g.dep_ in ("nsubj", "nsubjpass", "mark") for g in c.children)
+                                           for c in heads):
+                continue   # "found ways to ...", "found himself embroiled": not a finding reported
             heads += [c for c in t.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
                       and any(g.dep_ == "mark" and (g.lower_ == "that" or self.cue_lemma(c)[0] is None)
                               for g in c.children)]
@@ -228,6 +231,9 @@ class ReportedSpeech(_Rules):
             return False
         # "..., X dismissed the complaint": an object after the cue is what was acted on, not content
         if self.cue_lemma(t)[1] and any(c.dep_ == "dobj" for c in t.rights):
+            return False
+        # "Minutes after the voting began, X announced ...": an adjunct of the cue, not its content
+        if _fronted_adjunct(t, first - 1):
             return False
         for tok in t.doc[t.i + 1:sent.end]:
             if tok.pos_ == "VERB" and tok.dep_ in ("ccomp", "conj") and tok.head.i == t.i:
