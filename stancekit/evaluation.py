@@ -66,6 +66,10 @@ SPEAKER_MATCHES = ("exact", "name")
 KIND_FAMILY = {"direct": "direct", "indirect": "indirect", "mixed": "indirect", "continuation": "indirect",
                "reported": "indirect", "evaluative": "evaluative", "belief": "belief"}
 
+# Last words of an organisation speaking for a person ("Clinton campaign" is not "Clinton").
+_ORG_WORDS = frozenset("""campaign camp team administration office staff aides allies foundation family
+supporters spokesman spokeswoman spokesperson""".split())
+
 # Titles and honorifics that do not belong to a name when names are compared.
 _NAME_TITLES = frozenset("""mr mrs ms miss dr sen senator rep representative gov governor president pres
 vice secretary sec gen general lt col adm judge justice rev reverend speaker chairman chairwoman mayor
@@ -250,7 +254,20 @@ def normalize_speaker(name: Any, *, registry: Any = None) -> str | None:
     return mapping.get(s, s)
 
 
+#: Words before "of" that make "X of Y" one name ("Bank of America", "Secretary of State ...").
+_OF_NAMES = frozenset("""bank university department secretary state house office minister ministry board
+council institute college school association bureau chamber church court federation league museum
+party people republic union committee commission center centre foundation director chairman chief
+president governor mayor attorney""".split())
+
+
 def _name_words(name: Any) -> tuple[str, ...]:
+    if name is None or name is pd.NA or (isinstance(name, float) and np.isnan(name)):
+        return ()
+    # "Sen. Ben Cardin of Maryland", "Juan Manriquez of Oakland": the place is not part of the name
+    m = re.match(r"^(.*?\b([A-Z][\w'\u2019.-]*))\s+of\s+[A-Z]", str(name))
+    if m and m.group(2).lower().strip(".") not in _OF_NAMES:
+        name = m.group(1)
     s = _norm_text(name)
     if s is None:
         return ()
@@ -267,9 +284,11 @@ def same_name(a: Any, b: Any) -> bool:
     """Whether two speaker names (or a name and a mention as written) name the same speaker.
 
     Titles and honorifics ("Mr.", "Sen.", "President"), possessives and bracketed
-    parts are dropped; then the last words must agree and the words of one name must
-    all occur in the other: "Trump", "Mr. Trump" and "Donald J. Trump" are the same;
-    "Bill Clinton" and "Hillary Clinton" are not; "Clinton campaign" is not "Clinton".
+    parts and a trailing "of <Place>" are dropped; then the words of one name must all
+    occur in the other, and the last words must agree (or the shorter name is one word
+    that opens the longer: a family name written first, "Ban" for "Ban Ki-moon"):
+    "Trump", "Mr. Trump" and "Donald J. Trump" are the same; "Bill Clinton" and
+    "Hillary Clinton" are not; "Clinton campaign" is not "Clinton".
 
     Examples
     --------
@@ -277,11 +296,19 @@ def same_name(a: Any, b: Any) -> bool:
     (True, True)
     >>> same_name("Bill Clinton", "Hillary Clinton"), same_name("the Clinton campaign", "Hillary Clinton")
     (False, False)
+    >>> same_name("Ban", "Ban Ki-moon"), same_name("Sen. Ben Cardin of Maryland", "Ben Cardin")
+    (True, True)
     """
     x, y = _name_words(a), _name_words(b)
-    if not x or not y or x[-1] != y[-1]:
+    if not x or not y:
         return False
-    return set(x) <= set(y) or set(y) <= set(x)
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    if not set(short) <= set(long_):
+        return False
+    if x[-1] == y[-1]:
+        return True
+    # a family name written first ("Ban" for "Ban Ki-moon", "Xi" for "Xi Jinping")
+    return len(short) == 1 and short[0] == long_[0] and len(long_) <= 3 and long_[-1] not in _ORG_WORDS
 
 
 # --------------------------------------------------------------------------

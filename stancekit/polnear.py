@@ -347,6 +347,10 @@ investigators prosecutor prosecutors lawyer lawyers attorney attorneys officer o
 candidate candidates politician politicians conservative conservatives liberal liberals progressive
 progressives moderate moderates independent independents evangelical evangelicals parent parents
 student students worker workers woman women man men veteran veterans""".split())
+#: Heads of named institutions that are never "he" or "she".
+_INSTITUTIONS = frozenset("""congress senate house court government police times post news press network
+journal tribune herald globe magazine university college school church bank fund fed reserve board
+commission council agency bureau service army navy state states city county nation country""".split())
 _CAP_WORD = re.compile(r"[A-Z][\w'\u2019.&-]*")
 
 
@@ -380,7 +384,7 @@ def name_part(source: str, text: str = "", start: int = 0) -> str | None:
     >>> name_part("Clinton's Democratic opponent, Vermont Sen. Bernie Sanders,")
     'Vermont Sen. Bernie Sanders'
     >>> name_part("the Clinton campaign"), name_part("Republican presidential candidate")
-    ('the Clinton campaign', None)
+    ('Clinton campaign', None)
     """
     offset = 0
     for part in re.split(r"[,;\u2014\u2013]|\s-\s", source):
@@ -571,14 +575,22 @@ def _resolve_gold_pronoun(low: str, pos: int, text: str, named: list[tuple[int, 
                           genders: dict[str, str], para_of) -> str | None:
     """The name a "he"/"she"/"who" Source refers to, when the gold and the text can tell."""
     if low in _RELATIVE:
-        # "Donald Trump, the Republican nominee, who ...": the last name before it in the sentence
+        # "Donald Trump, who ..." / "Donald Trump, the Republican nominee, who ...": a name right
+        # before "who", or before one appositive between commas; anything else ("a banker and
+        # former Reagan administration official who") the gold cannot tell
         k = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), pos - 300)
-        before = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), text[k + 1:pos])
-        cands = [m for m in re.finditer(r"[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)*", before)]
-        for m in reversed(cands):
-            nm = name_part(m.group(0))
-            if nm is not None and m.start() > 0:
-                return nm
+        before = re.sub(r"\([^)]*\)", "", text[k + 1:pos]).rstrip(" ,")
+        for _ in range(2):
+            m = re.search(r"((?:[A-Z][\w'\u2019.-]*\s+)*[A-Z][\w'\u2019.-]*)$", before)
+            if m:
+                nm = name_part(m.group(1))
+                words = _words(nm) if nm else []
+                if nm and words and words[0].lower() not in _STOP and not nm.isupper():
+                    return nm
+                return None
+            if "," not in before:
+                return None
+            before = before[:before.rfind(",")].rstrip(" ,")
         return None
     want = _PERSONAL.get(low)
     here = para_of(pos)
@@ -591,9 +603,9 @@ def _resolve_gold_pronoun(low: str, pos: int, text: str, named: list[tuple[int, 
         g = genders.get(words[-1].lower()) if words else None
         if want and g and g != want:
             continue
-        if words and words[-1].lower() in _ORG_HEADS or any(
-                text[q:q + 4].lower() == "the " for q in [p]):
-            continue    # "the Clinton campaign", "the New York Times" are not a "he"
+        if not words or words[-1].lower() in _ORG_HEADS | _INSTITUTIONS or words[0].lower() in _STOP \
+                or name.isupper() or text[p:p + 4].lower() == "the " or len(words) > 5:
+            continue    # "the Clinton campaign", "the New York Times", "Both houses of Congress", "KING-TV"
         return name
     return None
 
