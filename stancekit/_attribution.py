@@ -722,6 +722,7 @@ class _Article:
         # "Content, he said": a subject inside the content before the cue is not the antecedent
         h = tok.head
         tail_cue = h.dep_ == "parataxis" or any(c.dep_ == "ccomp" and c.i < tok.i for c in h.children)
+        fits: list[tuple[int, str]] = []
         for p, name in sorted(self.salience, reverse=True):
             if p >= pos:
                 continue
@@ -732,17 +733,38 @@ class _Article:
                 continue
             if person.gender and want and person.gender != want:
                 continue
-            if person.gender is None and want:
-                person.gender = want
-            return self.ref_for(name, tok.text, pos, pos + len(tok.text), "pronoun")
-        return None
+            fits.append((p, name))
+            if len(fits) >= 8:
+                break
+        if not fits:
+            return None
+        # "Hanify said that Mr. Trump had dominated the chatter. ... he estimated": a person met
+        # only inside someone else's reported words is a weaker antecedent than a speaker or a
+        # subject of the narration, when one of those is as close (Lappin and Leass's salience)
+        pick = fits[0][1]
+        if self.sent_of(fits[0][0]) != here and self._embedded(fits[0][0], fits[0][1]):
+            for p, name in fits[1:]:
+                if here - self.sent_of(p) > 2:
+                    break
+                if not self._embedded(p, name):
+                    pick = name
+                    break
+        person = self.persons[pick]
+        if person.gender is None and want:
+            person.gender = want
+        return self.ref_for(pick, tok.text, pos, pos + len(tok.text), "pronoun")
+
+    def _embedded(self, p: int, name: str) -> bool:
+        """Whether position ``p`` lies inside the content of a person's statement (not ``name``'s own;
+        an outlet's report is narration)."""
+        return any(st.ref.speaker != name and not st.ref.outlet and any(s <= p < e for s, e in st.spans)
+                   for st in self.stmts)
 
 
 _ORG_HEADS = frozenset("""association council institute federation union chamber ministry department
 agency company corporation group bank board commission society foundation centre center university
 coalition alliance authority office party committee""".split())
 
-# "the group said": organisation nouns and the words a matching name must contain (empty: any)
 #: Quantifiers that stand for people as subjects of speech ("Some said", "Many believe").
 _PEOPLE_QUANTIFIERS = frozenset({"some", "many", "others", "most", "several", "few", "both", "all", "those"})
 #: Nouns for an organisation that speaks for one person ("the Clinton campaign", "Trump's team").
@@ -750,6 +772,7 @@ _CAMPAIGN_NOUNS = frozenset({"campaign", "camp", "team", "administration"})
 #: Characters after which a capitalised word opens a sentence-like unit (quote marks, dashes, brackets).
 _OPENERS = frozenset({'"', "\u201c", "\u2018", "'", "(", "\u2014", "\u2013", "-", ":"})
 
+# "the group said": organisation nouns and the words a matching name must contain (empty: any)
 _ORG_REF_NOUNS = {
     "group": (), "organization": (), "organisation": (), "association": (), "lobby": (), "body": (),
     "council": ("council",), "union": ("union",), "coalition": ("coalition", "alliance"),
