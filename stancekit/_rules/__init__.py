@@ -7,6 +7,7 @@ and run alone (see :func:`run_rules`):
 * ``reported`` -- reported speech around a cue verb (beliefs and intentions get kind ``belief``);
 * ``evaluative`` -- evaluative verbs with an object ("accused X of Y", "called X Y");
 * ``beliefs`` -- intentions and views without a clause ("plans to X", "saw X as Y");
+* ``headline`` -- headline and lead forms ("X: ...", "X on Y: '...'", "X says Y");
 * ``frames`` -- cue nouns, "according to X" / "per X", "in her view";
 * ``continuation`` -- unattributed sentences carrying on a speaker's argument.
 
@@ -25,6 +26,7 @@ from .beliefs import BeliefsAndIntentions
 from .continuation import Continuations
 from .evaluative import EvaluativeVerbs
 from .frames import AccordingTo, CueNouns, ViewFrame
+from .headline import HeadlineForms
 from .quotes import DirectQuotes
 from .reported import ReportedSpeech
 
@@ -32,7 +34,7 @@ __all__ = ["_Extractor", "FAMILIES", "run_rules"]
 
 #: The rule families, in the order they run on each sentence (then ``finish`` in the same order).
 FAMILIES: tuple[type[_Rules], ...] = (DirectQuotes, EvaluativeVerbs, ReportedSpeech, BeliefsAndIntentions, CueNouns,
-                                      AccordingTo, ViewFrame, Continuations)
+                                      AccordingTo, ViewFrame, HeadlineForms, Continuations)
 
 
 class _Extractor(_Rules):
