@@ -385,6 +385,15 @@ class _Article:
         else:
             ok = tok.pos_ in ("NOUN", "PROPN") and (_singular(low) in self.lex.person_nouns
                                                     or tok.ent_type_ in ("NORP", "ORG"))
+            if not ok and tok.pos_ == "NOUN" and _singular(low).split("-")[-1] in _SHARE_NOUNS:
+                # "two-thirds of Democratic primary voters", "a third of Republicans": a share of people
+                # (a percentage is a poll's finding, not anyone's statement)
+                ok = any(c.dep_ == "prep" and c.lower_ == "of" and any(
+                    g.dep_ == "pobj" and (_singular(g.lower_) in self.lex.person_nouns or g.ent_type_ == "NORP")
+                    for g in c.children) for c in tok.children)
+            if not ok and tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
+                # "the agency said", "the campaign said": an organisation the article does not name here
+                ok = _singular(low) in _ORG_REF_NOUNS or low in _ORG_HEADS or low in _CAMPAIGN_NOUNS
         if not ok:
             return None
         ms = self.pos(tok.left_edge) if tok.pos_ != "PRON" else self.pos(tok)
@@ -765,6 +774,9 @@ _ORG_HEADS = frozenset("""association council institute federation union chamber
 agency company corporation group bank board commission society foundation centre center university
 coalition alliance authority office party committee""".split())
 
+#: Nouns for a share of a group of people ("two-thirds of voters", "a majority of Republicans").
+_SHARE_NOUNS = frozenset({"third", "half", "quarter", "fifth", "majority", "minority", "share", "portion",
+                          "number", "handful", "dozen", "hundred", "thousand", "million", "bulk", "rest", "plurality"})
 #: Quantifiers that stand for people as subjects of speech ("Some said", "Many believe").
 _PEOPLE_QUANTIFIERS = frozenset({"some", "many", "others", "most", "several", "few", "both", "all", "those"})
 #: Nouns for an organisation that speaks for one person ("the Clinton campaign", "Trump's team").

@@ -66,8 +66,12 @@ def scan_quotes(text: str) -> list[_Quote]:
     while i < n:
         ch = text[i]
         width = 1
+        if ch == "'" and text.startswith(_TRIPLE_APOSTROPHE, i) and open_at is not None \
+                and not text.startswith(_TRIPLE_APOSTROPHE + "'", i):
+            i += 1   # an inner single quote closes right before the two-apostrophe mark
+            continue
         if ch == "'" and text.startswith(DOUBLE_APOSTROPHE, i) and not text.startswith(_TRIPLE_APOSTROPHE, i) \
-                and (i == 0 or text[i - 1] != "'"):
+                and (i == 0 or text[i - 1] != "'" or open_at is not None):
             ch, width = STRAIGHT_DQ, 2
         if ch == "\n":
             if open_at is not None:

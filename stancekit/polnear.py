@@ -465,6 +465,9 @@ def gold_statements(split: str = "dev", *, path: str | os.PathLike | None = None
         outside quotation marks, the writer's own voice). PolNeAR does not nest
         attributions, so "I" inside quotation marks is a ``description``.
 
+    Content parts separated only by white space (a quote marked sentence by sentence)
+    are joined into one row; parts split by the cue or the Source stay separate rows.
+
     ``kind`` is ``direct`` (every content part in quotation marks), else
     ``evaluative`` / ``belief`` when a word of the cue is in ``families`` (default:
     stancekit's evaluative and belief verb lists), else ``indirect``.
@@ -540,7 +543,7 @@ def gold_statements(split: str = "dev", *, path: str | os.PathLike | None = None
                 if speaker is None:
                     stype = "description"
             kind = _content_kind(text, r.content_spans, r.cue, families)
-            for a, b in r.content_spans:
+            for a, b in _merge_contiguous(text, r.content_spans):
                 # trim spaces so the part is what a reader would mark; offsets stay exact
                 while a < b and text[a].isspace():
                     a += 1
@@ -560,6 +563,17 @@ def gold_statements(split: str = "dev", *, path: str | os.PathLike | None = None
     out["start"] = out["start"].astype("int64")
     out["end"] = out["end"].astype("int64")
     return out.sort_values(["article", "start", "end", "statement_id"], kind="stable").reset_index(drop=True)
+
+
+def _merge_contiguous(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join content parts separated only by white space: one quote marked sentence by sentence is one span."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and not text[out[-1][1]:a].strip():
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _inside_quotes(text: str, pos: int) -> bool:

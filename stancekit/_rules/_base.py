@@ -73,14 +73,16 @@ unless whereas with without during following amid upon in at on by""".split())
 
 
 def _fronted_adjunct(t, first: int) -> bool:
-    """Whether the words of ``t``'s sentence before position ``first`` are an adjunct of the cue ``t``
-    ("Minutes after the voting began, X announced ...", "Despite complaints, X found ...") rather than
-    its content: they hang off the cue as an adverbial clause, a prepositional or noun-phrase adjunct,
-    or they open with a subordinating word."""
+    """Whether the words of ``t``'s sentence before position ``first`` are a verbless adjunct of the
+    cue ``t`` ("Tuesday at Baldwin Wallace University, after winning Ohio, X said, ...") rather than
+    its content: no finite verb, and they hang off the cue as a prepositional, adverbial or
+    noun-phrase adjunct, or open with a subordinating word."""
     sent = t.sent
     words = [x for x in t.doc[sent.start:first] if not x.is_punct and not x.is_space]
     if not words:
         return False
+    if any(x.tag_ in ("VBD", "VBZ", "VBP", "MD") for x in words):
+        return False   # "While confidence is high, he said, ...": a clause of its own may be content
     if words[0].lower_ in _ADJUNCT_OPENERS and words[0].dep_ in ("mark", "prep", "advmod", "npadvmod") \
             and words[0].head.i != words[0].i:
         return True

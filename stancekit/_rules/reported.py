@@ -15,6 +15,11 @@ _AS_ONLY = frozenset({"defend", "portray", "characterize", "characterise", "hail
 
 
 
+#: Cue verbs whose object is the person addressed, not the content ("told reporters", "assured voters").
+_RECIPIENT_VERBS = frozenset({"tell", "ask", "inform", "assure", "remind", "advise", "warn", "urge", "caution",
+                              "notify", "brief", "reassure", "write"})
+
+
 class ReportedSpeech(_Rules):
     """Indirect and inverted speech around a cue verb."""
 
@@ -229,8 +234,11 @@ class ReportedSpeech(_Rules):
                    if not a.in_quote_content(a.pos(x))) and not any(
                 a.is_mark(a.pos(x)) for x in t.doc[sent.start:first - 1]):
             return False
-        # "..., X dismissed the complaint": an object after the cue is what was acted on, not content
-        if self.cue_lemma(t)[1] and any(c.dep_ == "dobj" for c in t.rights):
+        # "..., X dismissed the complaint", "..., the chairman announced four votes": an object after
+        # the cue is what was said or acted on, so the words before are not content (a recipient,
+        # "..., he told reporters", is no such object)
+        lemma, is_act = self.cue_lemma(t)
+        if any(c.dep_ == "dobj" for c in t.rights) and (is_act or lemma not in _RECIPIENT_VERBS):
             return False
         # "Minutes after the voting began, X announced ...": an adjunct of the cue, not its content
         if _fronted_adjunct(t, first - 1):
