@@ -365,6 +365,27 @@ class _Article:
                     return ref
         return self._resolve_one(tok)
 
+    def resolve_span(self, start: int, end: int) -> _Ref | None:
+        """Resolve the speaker mentioned at ``text[start:end]`` (a Source span found by any means).
+
+        The span's syntactic head (the token whose head lies outside the span) is resolved
+        like the subject of a cue (:meth:`resolve_speaker`): names, pronouns through the
+        article's salience before ``start``, role nouns, groups, outlets, campaigns.
+        """
+        i = bisect.bisect_left(self.tstart, start)
+        toks = []
+        while i < len(self.tokens) and self.tstart[i] < end:
+            tok = self.tokens[i]
+            if not tok.is_space and not tok.is_punct:
+                toks.append(tok)
+            i += 1
+        if not toks:
+            return None
+        inside = {(id(t.doc), t.i) for t in toks}
+        heads = [t for t in toks if (id(t.head.doc), t.head.i) not in inside or t.head.i == t.i]
+        # a possessive Source ("Trump's") or an appositive one: the first head is the name
+        return self.resolve_speaker(heads[0] if heads else toks[-1])
+
     def resolve_speaker(self, tok) -> _Ref | None:
         """Resolve the subject of a cue; a subject that denotes people but names no one stays a speaker.
 

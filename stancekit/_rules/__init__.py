@@ -53,7 +53,24 @@ class _Extractor(_Rules):
         for fam in self.families:
             fam.finish()
         self.resolve_pending_groups()
+        self.complete_surnames()
         return a.stmts
+
+    def complete_surnames(self) -> None:
+        """A surname met before the full name ("Ortiz Says ..." in a headline, "Mayor Lena Ortiz
+        said" below) is the one person of the article whose name ends with it."""
+        a = self.a
+        full: dict[str, list[str]] = {}
+        for name, p in a.persons.items():
+            if " " in name and not p.outlet:
+                full.setdefault(name.split()[-1].lower(), []).append(name)
+        for st in a.stmts:
+            ref = st.ref
+            if ref.speaker is None or " " in ref.speaker or ref.resolution != "name" or ref.members:
+                continue
+            names = full.get(ref.speaker.lower(), [])
+            if len(names) == 1 and names[0] != ref.speaker:
+                st.ref = a.ref_for(names[0], ref.mention, ref.mstart, ref.mend, ref.resolution)
 
     def resolve_pending_groups(self) -> None:
         """A plural description matching a registry group ("Chinese experts said ...") before

@@ -87,7 +87,7 @@ class EvaluativeVerbs(_Rules):
         if lemma == "call" and not self._demand(t) and not any(c.dep_ in ("oprd", "ccomp", "attr") for c in deps) \
                 and sum(1 for c in deps if c.dep_ == "dobj") < 2:
             return []   # "called the police", "called him": no judgement without "X Y"
-        if not deps and patient is None:
+        if not deps:
             return []
         parts = []
         if patient is not None:
@@ -96,7 +96,7 @@ class EvaluativeVerbs(_Rules):
                 parts.append((s, e))
         if deps:
             # the verb is part of the statement: it carries the judgement ("accused X of Y")
-            s = a.pos(t) if patient is None else min(a.pos(c.left_edge) for c in deps)
+            s = a.pos(t)
             e = max(a.end(c.right_edge) for c in deps)
             e = self._cut_clause(t, s, e)
             s, e = self._cut_tail(t, s, e)
