@@ -73,13 +73,17 @@ class _Article:
         self.sents: list = []        # (start, end, span, offset, para_id)
         self.sent_starts: list[int] = []
         self.org_ents: list[tuple[int, int, str]] = []   # (start, end, text) of ORG entities
-        for para_id, (off, doc) in enumerate(docs):
+        # paragraph of a chunk from its offset: chunks are lines (or parts of long lines), and
+        # paragraphs with no possible statement may not have been parsed at all
+        newlines = [m.start() for m in re.finditer("\n", text)]
+        for off, doc in docs:
             for t in doc:
                 self.tokens.append(t)
                 self.tstart.append(off + t.idx)
             for s in doc.sents:
                 if not s.text.strip():
                     continue
+                para_id = bisect.bisect_left(newlines, off + s.start_char)
                 self.sents.append((off + s.start_char, off + s.end_char, s, off, para_id))
                 self.sent_starts.append(off + s.start_char)
             self.offset[id(doc)] = off
@@ -87,6 +91,7 @@ class _Article:
                 if e.label_ == "ORG":
                     self.org_ents.append((off + e.start_char, off + e.end_char, e.text))
         self.name_words, self.lower_words = self._learn_name_words(docs)
+        self._sent_tokens: dict[int, list] = {}
         self.quotes = scan_quotes(text) if quotes is None else quotes
         self.qstarts = [q.open for q in self.quotes]
         self.marks = quote_marks(text, self.quotes)   # positions of quote-mark characters
@@ -117,14 +122,17 @@ class _Article:
             for e in doc.ents:
                 if e.label_ == "PERSON":
                     person.update(t.lower_ for t in e if t.text[:1].isupper() and t.is_alpha)
-            for t in doc:
-                if not t.is_alpha:
-                    continue
-                if t.text[:1].isupper():
-                    if not t.is_sent_start and t.i > 0 and not t.doc[t.i - 1].is_punct and t.tag_ in ("NNP", "NNPS"):
-                        capital.add(t.lower_)
-                else:
-                    lower.add(t.lower_)
+            starts = {s.start for s in doc.sents}
+            prev_punct = True
+            for t in doc:   # one pass, no lookups of neighbours (each makes a Token)
+                alpha = t.is_alpha
+                if alpha:
+                    if t.text[:1].isupper():
+                        if not prev_punct and t.i not in starts and t.tag_ in ("NNP", "NNPS"):
+                            capital.add(t.lower_)
+                    else:
+                        lower.add(t.lower_)
+                prev_punct = t.is_punct
         return frozenset(person | (capital - lower)), frozenset(lower)
 
     def is_name_word(self, tok) -> bool:
@@ -159,6 +167,13 @@ class _Article:
         if i >= 0 and self.quotes[i].open <= pos < self.quotes[i].end:
             return self.quotes[i]
         return None
+
+    def sent_tokens(self, si: int) -> list:
+        """The tokens of sentence ``si``, made once (every rule family walks every sentence)."""
+        toks = self._sent_tokens.get(si)
+        if toks is None:
+            toks = self._sent_tokens[si] = list(self.sents[si][2])
+        return toks
 
     def is_mark(self, pos: int) -> bool:
         """Whether the character at ``pos`` is (part of) a quote mark."""

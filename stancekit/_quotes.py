@@ -6,6 +6,7 @@ into the unaltered text. No spaCy, no attribution.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 OPEN_DQ = "\u201c\u201e\u00ab"   # “ „ «
@@ -15,9 +16,10 @@ ALL_DQ = OPEN_DQ + CLOSE_DQ + STRAIGHT_DQ + "\u201f"
 
 
 # --- quotes -----------------------------------------------------------------
+_MARK_CHARS = re.compile("[" + re.escape(ALL_DQ) + "]")
+
 #: Two apostrophes standing for a double quote mark (the New York Times' archive style).
 DOUBLE_APOSTROPHE = "''"
-_TRIPLE_APOSTROPHE = "'''"
 
 
 @dataclass
@@ -36,7 +38,7 @@ class _Quote:
 def quote_marks(text: str, quotes: list[_Quote]) -> list[int]:
     """Sorted positions of every quote-mark character: double quote marks anywhere, and the
     apostrophes of the two-apostrophe marks that open or close a scanned quote."""
-    marks = {i for i, ch in enumerate(text) if ch in ALL_DQ}
+    marks = {m.start() for m in _MARK_CHARS.finditer(text)}
     for q in quotes:
         if q.cs - q.open == 2:
             marks.update((q.open, q.open + 1))
@@ -49,30 +51,37 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum()
 
 
+#: What the scanner stops at: line ends, runs of apostrophes and double quote marks.
+_EVENTS = re.compile("\n|'{2,}|[" + re.escape(ALL_DQ) + "]")
+
+
 def scan_quotes(text: str) -> list[_Quote]:
     """Pair double quote marks; single quotes and apostrophes are ignored, except two
     apostrophes in a row, which are read as a straight double quote mark.
 
     Straight quotes are read as opening or closing from their neighbours. A
     quote left open at a paragraph end continues when the next paragraph opens
-    with a quote mark (multi-paragraph quote); otherwise it ends there.
+    with a quote mark (multi-paragraph quote); otherwise it ends there. The scan
+    jumps from one line end or quote mark to the next (a regex), never walking
+    the text character by character.
     """
     quotes: list[_Quote] = []
     n = len(text)
     open_at: int | None = None
     ow = 1                      # width of the open quote's opening mark
     skip: set[int] = set()
-    i = 0
-    while i < n:
-        ch = text[i]
+    for m in _EVENTS.finditer(text):
+        i = m.start()
+        ch = m.group(0)
         width = 1
-        if ch == "'" and text.startswith(_TRIPLE_APOSTROPHE, i) and open_at is not None \
-                and not text.startswith(_TRIPLE_APOSTROPHE + "'", i):
-            i += 1   # an inner single quote closes right before the two-apostrophe mark
-            continue
-        if ch == "'" and text.startswith(DOUBLE_APOSTROPHE, i) and not text.startswith(_TRIPLE_APOSTROPHE, i) \
-                and (i == 0 or text[i - 1] != "'" or open_at is not None):
-            ch, width = STRAIGHT_DQ, 2
+        if ch[0] == "'":
+            if len(ch) == 2:
+                ch, width = STRAIGHT_DQ, 2
+            elif open_at is not None:
+                # an inner single quote closes right before the two-apostrophe mark
+                i, ch, width = m.end() - 2, STRAIGHT_DQ, 2
+            else:
+                continue
         if ch == "\n":
             if open_at is not None:
                 j = i
@@ -88,10 +97,8 @@ def scan_quotes(text: str) -> list[_Quote]:
                     if ce > open_at + ow:
                         quotes.append(_Quote(open_at, open_at + ow, ce, False))
                     open_at = None
-            i += 1
             continue
-        if ch not in ALL_DQ or i in skip:
-            i += width
+        if i in skip:
             continue
         prev = text[i - 1] if i > 0 else "\n"
         nxt = text[i + width] if i + width < n else "\n"
@@ -121,7 +128,6 @@ def scan_quotes(text: str) -> list[_Quote]:
                 if ce > open_at + ow:
                     quotes.append(_Quote(open_at, open_at + ow, ce, False))
                 open_at, ow = i, width
-        i += width
     if open_at is not None:
         ce = n
         while ce > open_at + ow and text[ce - 1] in " \t\r\n\u00a0":

@@ -38,6 +38,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ._attribution import _Article
@@ -101,6 +102,11 @@ def _sentence_fixer(doc):
         span = doc.char_span(m.start(), m.end())
         if span is not None and span.start > 0:
             span[0].is_sent_start = False
+    if "\n" in text:
+        # paragraphs parsed together: each one starts a sentence
+        for t in doc:
+            if "\n" in t.text and t.i + 1 < len(doc) and not doc[t.i + 1].is_space:
+                doc[t.i + 1].is_sent_start = True
     return doc
 
 
@@ -190,6 +196,55 @@ def _prepare(nlp):
     return nlp
 
 
+@functools.lru_cache(maxsize=1)
+def _trigger_re() -> re.Pattern:
+    """Words a rule can attribute with: every form of a speech, act, evaluative or belief verb,
+    cue nouns and frame words ("according", "per", "view")."""
+    lex = _lexicon()
+    words = set(lex.cue_forms) | set(lex.act_forms) | set(lex.eval_forms) | set(lex.belief_forms) | set(lex.cue_nouns)
+    words |= {"according", "per", "view", "opinion", "assessment", "words", "estimation", "judgment", "judgement"}
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b", re.I)
+
+
+#: Characters that can open or frame a statement by themselves: quote marks and a colon.
+_TRIGGER_CHARS = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb\u201f:]|''")
+
+
+def _may_hold_statement(chunk: str) -> bool:
+    """Cheap test before parsing: can any rule find a statement in this paragraph?
+
+    Every rule needs a quote mark, a colon (headline and lead forms) or a word of the
+    cue lexicons; a continuation needs a statement in its own paragraph. A paragraph
+    with none of these is not parsed (its words cannot change what the rules find in it).
+    """
+    return bool(_TRIGGER_CHARS.search(chunk) or _trigger_re().search(chunk))
+
+
+#: Adjacent paragraphs are parsed together up to this many characters: spaCy's per-document
+#: work makes one-line paragraphs costly, and whole articles pad badly in a batch.
+JOIN_CHARS = 3000
+
+
+def _parse_units(text: str) -> list[tuple[int, str]]:
+    """What gets parsed: paragraphs that may hold a statement, adjacent ones joined up to JOIN_CHARS.
+
+    Units are exact substrings of ``text`` (so offsets map back), never span a paragraph
+    that was left out, and each paragraph starts a sentence (see ``_sentence_fixer``).
+    """
+    out: list[tuple[int, str]] = []
+    for off, chunk in _chunks(text):
+        if not _may_hold_statement(chunk):
+            continue
+        if out:
+            poff, prev = out[-1]
+            pend = poff + len(prev)
+            if not text[pend:off].strip() and off + len(chunk) - poff <= JOIN_CHARS:
+                out[-1] = (poff, text[poff:off + len(chunk)])
+                continue
+        out.append((off, chunk))
+    return out
+
+
 def _chunks(text: str) -> list[tuple[int, str]]:
     """Paragraph chunks (offset, text), none longer than MAX_CHUNK, never empty."""
     out = []
@@ -246,16 +301,26 @@ def _rows(art: _Article) -> list[dict]:
     return rows
 
 
+_INT_COLUMNS = frozenset({"mention_start", "mention_end", "start", "end", "sentence"})
+
+
 def _frame(rows: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=STATEMENT_COLUMNS)
-    if len(df):
-        df = df.sort_values(["article", "start", "speaker"], kind="stable").reset_index(drop=True)
-    for col in ("mention_start", "mention_end", "start", "end", "sentence"):
-        df[col] = df[col].astype("Int64")
-    df["confidence"] = df["confidence"].astype("float64")
-    for col in ("article", "statement_id", "speaker", "mention", "resolution", "group", "role",
-                "country", "kind", "cue", "via", "text", "method"):
-        df[col] = df[col].astype("object").where(df[col].notna(), pd.NA)
+    """Rows -> a statements frame sorted by (article, start, speaker; missing speakers last).
+
+    Sorted and typed column by column in Python: building the frame first and converting
+    it in pandas cost as much as the rules themselves.
+    """
+    rows = sorted(rows, key=lambda r: (r["article"], r["start"], r["speaker"] is None, r["speaker"] or ""))
+    data: dict[str, Any] = {}
+    for col in STATEMENT_COLUMNS:
+        vals = [r[col] for r in rows]
+        if col in _INT_COLUMNS:
+            data[col] = pd.array(vals, dtype="Int64")
+        elif col == "confidence":
+            data[col] = np.asarray(vals, dtype="float64")
+        else:
+            data[col] = pd.Series([pd.NA if v is None else v for v in vals], dtype=object)
+    df = pd.DataFrame(data, columns=STATEMENT_COLUMNS)
     df.attrs["stancekit"] = {"method": METHOD}
     return df
 
@@ -291,6 +356,7 @@ def _extract_one(aid: str, body: str, docs: list, registry) -> pd.DataFrame:
     art = _Article(aid, body, docs, registry, _lexicon())
     _Extractor(art).run()
     return _frame(_rows(art))
+
 
 
 def article_model(text: str, *, article: str = "doc0", registry: Any = None, nlp: Any = None) -> _Article:
@@ -388,6 +454,90 @@ def _extract_segmented(aid: str, body: str, chunks: list, registry, parse) -> pd
     return _frame(rows)
 
 
+#: Articles per task when ``n_process > 1`` (each worker parses and extracts whole articles).
+_ARTICLES_PER_TASK = 8
+
+
+def _frames(inputs, reg, nlp, batch_size: int, spacy_processes: int = 1):
+    """Yield ``(article id, frame or None, exception or None)`` for each input article, in order.
+
+    Paragraph chunks of several articles go through ``nlp.pipe`` together; chunks that
+    cannot hold a statement are not parsed (:func:`_may_hold_statement`).
+    """
+    disable = [p for p in nlp.pipe_names if p not in _NEEDED and not p.startswith("stancekit_")]
+
+    def article_chunks():
+        for aid, body in inputs:
+            yield aid, body, _parse_units(body)
+
+    def parse(texts):
+        # long chunks in small batches: parser memory grows with tokens per batch
+        return nlp.pipe(texts, batch_size=4, n_process=spacy_processes, disable=disable)
+
+    def flush(pending, texts):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = iter(nlp.pipe(texts, batch_size=batch_size, n_process=spacy_processes, disable=disable))
+        for aid, body, chunks in pending:
+            yield aid, body, [(off, next(parsed)) for off, _ in chunks], None
+
+    def stream():
+        # feed spaCy paragraph chunks across articles; regroup per article
+        pending: list = []
+        buf_texts: list = []
+        for item in article_chunks():
+            if len(item[1]) > SEGMENT_CHARS:
+                if pending:
+                    yield from flush(pending, buf_texts)
+                    pending, buf_texts = [], []
+                yield item[0], item[1], None, item[2]
+                continue
+            pending.append(item)
+            buf_texts.extend(c[1] for c in item[2])
+            if len(buf_texts) >= batch_size * 4:
+                yield from flush(pending, buf_texts)
+                pending, buf_texts = [], []
+        if pending:
+            yield from flush(pending, buf_texts)
+
+    for aid, body, docs, extra in stream():
+        try:
+            if docs is None:
+                frame = _extract_segmented(aid, body, extra, reg, parse)
+            else:
+                frame = _extract_one(aid, body, docs, reg)
+        except Exception as exc:  # one bad article must not stop a corpus run
+            yield aid, None, exc
+            continue
+        yield aid, frame, None
+
+
+def _work(task) -> list:
+    """One worker's task: extract a batch of articles with the default pipeline (loaded once per process)."""
+    items, reg, batch_size = task
+    out = []
+    for aid, frame, exc in _frames(iter(items), reg, load_nlp(), batch_size):
+        out.append((aid, frame, None if exc is None else f"{type(exc).__name__}: {exc}"))
+    return out
+
+
+def _pooled(inputs, reg, batch_size: int, n_process: int):
+    """Extract in ``n_process`` worker processes, a few tasks in flight at a time (bounded memory), in order."""
+    import collections
+    import itertools
+    import multiprocessing
+
+    tasks = iter(lambda: list(itertools.islice(inputs, _ARTICLES_PER_TASK)), [])
+    with multiprocessing.get_context().Pool(n_process) as pool:
+        window: collections.deque = collections.deque()
+        for task in tasks:
+            window.append(pool.apply_async(_work, ((task, reg, batch_size),)))
+            if len(window) >= 2 * n_process:
+                yield from window.popleft().get()
+        while window:
+            yield from window.popleft().get()
+
+
 def iter_statements(
     articles: Any,
     *,
@@ -419,63 +569,30 @@ def iter_statements(
 
     check_choice("errors", errors, ("raise", "warn", "skip"))
     check_choice("method", method, METHODS)
+    if isinstance(n_process, bool) or not isinstance(n_process, int) or n_process < 1:
+        raise ValueError(f"Invalid value {n_process!r} for `n_process`; use a positive integer.")
     reg = SpeakerRegistry.coerce(registry)
-    if nlp is None:
-        nlp = load_nlp()
-    else:
+    own_nlp = nlp is not None
+    if own_nlp:
         _prepare(nlp)
-    disable = [p for p in nlp.pipe_names if p not in _NEEDED and not p.startswith("stancekit_")]
     failed: list[str] = []
     inputs = _iter_inputs(articles, text, article)
     bar = progress(None, show_progress=show_progress, desc="extracting statements", unit="article")
-
-    def article_chunks():
-        for aid, body in inputs:
-            chunks = _chunks(body)
-            yield aid, body, chunks
-
-    def parse(texts):
-        # long chunks in small batches: parser memory grows with tokens per batch
-        return nlp.pipe(texts, batch_size=4, n_process=n_process, disable=disable)
-
-    def stream():
-        # feed spaCy paragraph chunks across articles; regroup per article
-        pending: list = []
-        buf_texts: list = []
-        for item in article_chunks():
-            if len(item[1]) > SEGMENT_CHARS:
-                if pending:
-                    yield from flush(pending, buf_texts)
-                    pending, buf_texts = [], []
-                yield item[0], item[1], None, item[2]
-                continue
-            pending.append(item)
-            buf_texts.extend(c[1] for c in item[2])
-            if len(buf_texts) >= batch_size * 4:
-                yield from flush(pending, buf_texts)
-                pending, buf_texts = [], []
-        if pending:
-            yield from flush(pending, buf_texts)
-
-    def flush(pending, texts):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            docs = iter(nlp.pipe(texts, batch_size=batch_size, n_process=n_process, disable=disable))
-        for aid, body, chunks in pending:
-            yield aid, body, [(off, next(docs)) for off, _ in chunks], None
-
+    if n_process > 1 and not own_nlp:
+        # whole articles per worker: parse and rules run together, only small frames travel back
+        results = _pooled(inputs, reg, batch_size, n_process)
+    else:
+        # a pipeline given by the caller may not survive pickling: spaCy's own processes parse
+        results = _frames(inputs, reg, nlp if own_nlp else load_nlp(), batch_size, n_process)
     try:
-        for aid, body, docs, chunks in stream():
-            try:
-                if docs is None:
-                    frame = _extract_segmented(aid, body, chunks, reg, parse)
-                else:
-                    frame = _extract_one(aid, body, docs, reg)
-            except Exception as exc:  # one bad article must not stop a corpus run
+        for aid, frame, exc in results:
+            if exc is not None:
                 if errors == "raise":
-                    raise StancekitError(f"extraction failed for article {aid!r}: {exc}") from exc
+                    if isinstance(exc, BaseException):
+                        raise StancekitError(f"extraction failed for article {aid!r}: {exc}") from exc
+                    raise StancekitError(f"extraction failed for article {aid!r}: {exc}")
                 failed.append(aid)
-                log.debug("extraction failed for %s: %r", aid, exc)
+                log.debug("extraction failed for %s: %s", aid, exc)
                 frame = _frame([])
             bar.update(1)
             yield frame
@@ -520,7 +637,9 @@ def extract_statements(
     batch_size : int
         Paragraph chunks per spaCy batch.
     n_process : int
-        spaCy worker processes.
+        Worker processes. With the default pipeline each worker parses and extracts whole
+        articles (frames come back in input order); with a pipeline given as ``nlp``, spaCy's
+        own ``n_process`` parses and this process runs the rules.
     method : {"rules"}
         How statements are found: ``"rules"``, the rule families of ``stancekit._rules``
         (the only method so far).

@@ -20,7 +20,9 @@ business (``_attribution``).
 """
 from __future__ import annotations
 
-from .._attribution import _Article, _Ref, _Stmt
+import re
+
+from .._attribution import _Article, _is_title_word, _Ref, _Stmt
 from ._base import _Rules
 from .beliefs import BeliefsAndIntentions
 from .continuation import Continuations
@@ -47,7 +49,7 @@ class _Extractor(_Rules):
     def run(self) -> list[_Stmt]:
         a = self.a
         for si, (ss, se, sent, off, para) in enumerate(a.sents):
-            self.note_subjects(sent)
+            self.note_subjects(si, sent)
             for fam in self.families:
                 fam.sentence(si, sent)
         for fam in self.families:
@@ -69,8 +71,26 @@ class _Extractor(_Rules):
             if ref.speaker is None or " " in ref.speaker or ref.resolution != "name" or ref.members:
                 continue
             names = full.get(ref.speaker.lower(), [])
+            if not names:
+                names = self._full_names_in_text(ref.speaker)
             if len(names) == 1 and names[0] != ref.speaker:
+                if names[0] not in a.persons:
+                    a.person_ref(names[0], ref.mention, ref.mstart, ref.mend, role=None, gender=None)
                 st.ref = a.ref_for(names[0], ref.mention, ref.mstart, ref.mend, ref.resolution)
+
+    def _full_names_in_text(self, surname: str) -> list[str]:
+        """Full names ending in ``surname`` anywhere in the text, paragraphs not parsed included
+        ("Mayor Lena Ortiz spoke ..." holds no statement, so it is not parsed)."""
+        a = self.a
+        found = set()
+        for m in re.finditer(rf"\b((?:(?:[A-Z][a-z]+|[A-Z]\.)[ \t]+){{1,3}}){re.escape(surname)}\b", a.text):
+            words = m.group(1).split()
+            while words and (words[0].lower() in self.lex.titles or words[0].lower() in self.lex.person_nouns
+                             or _is_title_word(words[0], self.lex)):
+                words = words[1:]   # "Mayor Lena Ortiz": the title is not the name
+            if words:
+                found.add(" ".join(words + [surname]))
+        return sorted(found)
 
     def resolve_pending_groups(self) -> None:
         """A plural description matching a registry group ("Chinese experts said ...") before
@@ -98,9 +118,9 @@ class _Extractor(_Rules):
                 grp.members = [a.ref_for(n, ref.mention, ref.mstart, ref.mend, "group") for n in members]
                 st.ref = done[id(ref)] = grp
 
-    def note_subjects(self, sent) -> None:
+    def note_subjects(self, si: int, sent) -> None:
         a = self.a
-        for t in sent:
+        for t in a.sent_tokens(si):
             if t.dep_ in ("nsubj", "nsubjpass") and (t.ent_type_ == "PERSON" or a.is_name_word(t) or t.pos_ == "PROPN"
                                                       and (t.lower_ in a.token_index or self._registered_person(t)
                                                            or self._untyped_name(t))) \

@@ -14,10 +14,26 @@ import re
 
 from .._attribution import _TRAIL, _Article, _Ref, _Stmt
 
-__all__ = ["_Rules", "_fronted_adjunct", "_key", "_non_committal", "_subject", "_trim"]
+__all__ = ["_Rules", "_fronted_adjunct", "_key", "_non_committal", "_sent", "_subject", "_trim"]
 
 
 # --- helpers on the parse -------------------------------------------------------
+_SENT_CACHE: dict[int, tuple] = {}
+
+
+def _sent(tok):
+    """The sentence Span of a token. spaCy's ``Token.sent`` walks the whole doc on every call;
+    this keeps the sentence starts of the last few docs."""
+    doc = tok.doc
+    entry = _SENT_CACHE.get(id(doc))
+    if entry is None or entry[0] is not doc:
+        if len(_SENT_CACHE) > 256:
+            _SENT_CACHE.clear()
+        spans = list(doc.sents)
+        entry = _SENT_CACHE[id(doc)] = (doc, [sp.start for sp in spans], spans)
+    return entry[2][bisect.bisect_right(entry[1], tok.i) - 1]
+
+
 def _key(tok) -> tuple[int, int]:
     """Stable identity of a token (spaCy Token objects are transient, so id() is not)."""
     return (id(tok.doc), tok.i)
@@ -40,7 +56,7 @@ def _subject(tok, depth: int = 0):
     for c in tok.lefts:
         if c.dep_ == "advcl" and not any(g.dep_ == "mark" for g in c.children):
             for g in c.lefts:
-                if g.dep_ == "nsubj" and g.pos_ == "PROPN" and g.left_edge.i == tok.sent.start \
+                if g.dep_ == "nsubj" and g.pos_ == "PROPN" and g.left_edge.i == _sent(tok).start \
                         and any(x.lower_ in ("whose", "who", "which") for x in g.subtree):
                     return g
     if depth < 3 and tok.dep_ in ("advcl", "conj", "xcomp", "pcomp", "acl") and tok.head.i != tok.i:
@@ -77,7 +93,7 @@ def _fronted_adjunct(t, first: int) -> bool:
     cue ``t`` ("Tuesday at Baldwin Wallace University, after winning Ohio, X said, ...") rather than
     its content: no finite verb, and they hang off the cue as a prepositional, adverbial or
     noun-phrase adjunct, or open with a subordinating word."""
-    sent = t.sent
+    sent = _sent(t)
     words = [x for x in t.doc[sent.start:first] if not x.is_punct and not x.is_space]
     if not words:
         return False
@@ -244,7 +260,7 @@ class _Rules:
                 if n.dep_ == "nsubj" and n.left_edge.i == tok.i and h.i != t.i and h.i > n.i and self.cue_lemma(h)[0] is not None \
                         and not any(c.dep_ in ("ccomp", "dobj") and c.i > h.i for c in h.children) \
                         and all(x.is_punct or x.is_space or x.i <= h.right_edge.i
-                                for x in h.doc[h.i + 1:h.sent.end]):
+                                for x in h.doc[h.i + 1:_sent(h).end]):
                     return s, a.tstart[i - 1]
             i += 1
         return s, e
@@ -266,7 +282,7 @@ class _Rules:
     @staticmethod
     def _untyped_name(t) -> bool:
         """"Hugo Brandt spoke ..." with no entity from NER: a two-word capitalised name."""
-        prev = t.doc[t.i - 1] if t.i > t.sent.start else None
+        prev = t.doc[t.i - 1] if t.i > _sent(t).start else None
         return not t.ent_type_ and prev is not None and prev.pos_ == "PROPN" and prev.dep_ == "compound" \
             and not prev.ent_type_ and t.text[:1].isupper() and not t.text.isupper() and prev.text[:1].isupper()
 

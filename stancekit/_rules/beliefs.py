@@ -28,7 +28,7 @@ class BeliefsAndIntentions(_Rules):
 
     def sentence(self, si: int, sent) -> None:
         a = self.a
-        for t in sent:
+        for t in a.sent_tokens(si):
             lemma = self.lex.belief_forms.get(t.lower_)
             if lemma is None or not t.tag_.startswith("VB") or _key(t) in a.used_cues:
                 continue

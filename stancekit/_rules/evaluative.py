@@ -11,7 +11,7 @@ the same construction, kind ``indirect``. The verbs are listed in
 from __future__ import annotations
 
 from .._attribution import _Stmt
-from ._base import _key, _non_committal, _Rules, _trim
+from ._base import _key, _non_committal, _Rules, _sent, _trim
 
 #: Right-hand dependents that carry the judgement: the object and its complement.
 _OBJECT_DEPS = frozenset({"dobj", "dative", "oprd", "xcomp", "ccomp", "attr", "acomp"})
@@ -26,7 +26,7 @@ class EvaluativeVerbs(_Rules):
 
     def sentence(self, si: int, sent) -> None:
         a = self.a
-        for t in sent:
+        for t in a.sent_tokens(si):
             if t.lower_ not in self.lex.eval_forms or not t.tag_.startswith("VB") or _key(t) in a.used_cues:
                 continue
             if a.in_quote_content(a.pos(t)):
@@ -108,7 +108,7 @@ class EvaluativeVerbs(_Rules):
     def _cut_clause(self, t, s: int, e: int) -> int:
         """End the content before a coordinated clause with its own subject ("..., and X called for Y")."""
         a = self.a
-        for tok in t.doc[t.i + 1:t.sent.end]:
+        for tok in t.doc[t.i + 1:_sent(t).end]:
             if a.pos(tok) >= e:
                 break
             if tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX") and tok.i > t.i \

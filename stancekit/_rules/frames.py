@@ -18,7 +18,7 @@ class CueNouns(_Rules):
     def noun_cues(self, si: int, sent) -> None:
         """"X's claim that ...", "the warning by X that ..." -> X's statement."""
         a = self.a
-        for t in sent:
+        for t in a.sent_tokens(si):
             if t.pos_ != "NOUN" or t.lower_ not in self.lex.cue_nouns or a.in_quote_content(a.pos(t)):
                 continue
             clause = next((c for c in t.rights if c.dep_ in ("acl", "ccomp", "relcl", "appos")
@@ -52,7 +52,7 @@ class AccordingTo(_Rules):
     def according_to(self, si: int, sent) -> None:
         a = self.a
         text = a.text
-        for t in sent:
+        for t in a.sent_tokens(si):
             obj = None
             low = t.lower_
             if low == "according":
@@ -135,7 +135,7 @@ class ViewFrame(_Rules):
     def view_frame(self, si: int, sent) -> None:
         """"In her view, content." / "In Smith's opinion, content." -> the owner's statement."""
         a = self.a
-        toks = [t for t in sent if not t.is_space]
+        toks = [t for t in a.sent_tokens(si) if not t.is_space]
         if len(toks) < 6 or toks[0].lower_ != "in":
             return
         k = 1

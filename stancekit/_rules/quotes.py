@@ -10,7 +10,7 @@ import re
 
 from .._attribution import _Stmt
 from .._quotes import _is_word, _Quote
-from ._base import _fronted_adjunct, _key, _Rules, _subject, _trim
+from ._base import _fronted_adjunct, _key, _Rules, _sent, _subject, _trim
 
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|I\u2019m|me|my|we|we're|we\u2019re|our|us)\b")
 
@@ -96,7 +96,7 @@ class DirectQuotes(_Rules):
         if subj is None or subj.i > t.i or t.dep_ not in ("parataxis", "ROOT"):
             return None
         first = min(subj.left_edge.i, t.i)
-        sent = t.sent
+        sent = _sent(t)
         if first - 1 <= sent.start or t.doc[first - 1].text != ",":
             return None
         if _fronted_adjunct(t, first - 1):

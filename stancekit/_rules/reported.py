@@ -29,7 +29,7 @@ class ReportedSpeech(_Rules):
     def cue_statements(self, si: int, sent) -> None:
         a = self.a
         text = a.text
-        for t in sent:
+        for t in a.sent_tokens(si):
             if _key(t) in a.used_cues:
                 continue
             lemma, is_act = self.cue_lemma(t)
