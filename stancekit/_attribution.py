@@ -91,6 +91,10 @@ class _Article:
                 if e.label_ == "ORG":
                     self.org_ents.append((off + e.start_char, off + e.end_char, e.text))
         self.name_words, self.lower_words = self._learn_name_words(docs)
+        # "Mr. Trump", "Mrs. Clinton" anywhere in the article tell a surname's gender
+        self.surname_gender: dict[str, str] = {}
+        for m in re.finditer(r"\b(Mr|Mrs|Ms|Miss)\.?\s+(?:[A-Z]\.\s+)?([A-Z][\w'\u2019-]+)", text):
+            self.surname_gender.setdefault(m.group(2).lower(), "male" if m.group(1) == "Mr" else "female")
         self._sent_tokens: dict[int, list] = {}
         self.quotes = scan_quotes(text) if quotes is None else quotes
         self.qstarts = [q.open for q in self.quotes]
@@ -294,6 +298,11 @@ class _Article:
             if sp is not None:
                 person.role, person.group, person.country = sp.role, sp.group, sp.country
                 person.gender = _norm_gender(sp.gender)
+            if person.gender is None:
+                # the article's honorifics first ("Mrs. Clinton"), then a common first name
+                parts = canonical.split()
+                person.gender = self.surname_gender.get(parts[-1].lower()) or (
+                    self.lex.first_names.get(parts[0].lower()) if len(parts) > 1 else None)
             self.persons[canonical] = person
         if role:
             first, _, more = role.partition(" ")

@@ -59,6 +59,7 @@ class _Lexicon:
     eval_forms: dict = None      # evaluative verb form -> lemma ("accused" -> "accuse")
     belief_forms: dict = None    # belief/intention verb form -> lemma ("hoped" -> "hope")
     belief_lemmas: frozenset = frozenset()
+    first_names: dict = None     # first name -> "male" / "female" (a hint for pronouns)
 
 
 @functools.lru_cache(maxsize=1)
@@ -85,7 +86,12 @@ def _lexicon() -> _Lexicon:
         names = [n.strip() for n in row.split("|") if n.strip()]
         for n in names:
             outlets.setdefault(normalize_name(n), names[0])
+    first_names = {}
+    for row in _read_lines("first_names.txt"):
+        name, _, gender = row.partition("\t")
+        first_names[name.strip()] = gender.strip()
     evaluative = {f: lemma for lemma in _read_lines("evaluative_verbs.txt") for f in _forms(lemma)}
     belief = {f: lemma for lemma in _read_lines("belief_verbs.txt") for f in _forms(lemma)}
     return _Lexicon(cue, act, frozenset(_read_lines("person_nouns.txt")), pron, titles, outlets,
-                    frozenset(_read_lines("cue_nouns.txt")), evaluative, belief, frozenset(belief.values()))
+                    frozenset(_read_lines("cue_nouns.txt")), evaluative, belief, frozenset(belief.values()),
+                    first_names)

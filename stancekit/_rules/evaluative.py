@@ -60,6 +60,10 @@ class EvaluativeVerbs(_Rules):
             by = next((g for g in agent.children if g.dep_ == "pobj"), None)
             patient = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
             return by, patient
+        # "Trump's calling Clinton a bigot": a gerund's possessor is its speaker
+        poss = next((c for c in t.lefts if c.dep_ == "poss"), None) if t.tag_ == "VBG" else None
+        if poss is not None:
+            return poss, None
         # "She said A and accused B of C": the coordinated act shares the speaker of the cue
         subj = self._cue_subject(t)
         if subj is None and t.dep_ == "acl" and t.head.i == t.i - 1 and t.head.pos_ in ("PROPN", "NOUN") \

@@ -243,6 +243,10 @@ class ReportedSpeech(_Rules):
         # "Minutes after the voting began, X announced ...": an adjunct of the cue, not its content
         if _fronted_adjunct(t, first - 1):
             return False
+        # "..., Grand Central agreed to republish it", "X continues to be plagued": a cue with an
+        # infinitive or clause of its own says something else
+        if any(c.dep_ in ("xcomp", "ccomp") for c in t.rights):
+            return False
         for tok in t.doc[t.i + 1:sent.end]:
             if tok.pos_ == "VERB" and tok.dep_ in ("ccomp", "conj") and tok.head.i == t.i:
                 return False
