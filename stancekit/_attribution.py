@@ -431,7 +431,7 @@ class _Article:
             ok = tok.pos_ in ("NOUN", "PROPN") and (_singular(low) in self.lex.person_nouns
                                                     or tok.ent_type_ in ("NORP", "ORG"))
             if not ok and tok.pos_ == "NOUN" and _singular(low).split("-")[-1] in _SHARE_NOUNS:
-                # "two-thirds of Democratic primary voters", "a third of Republicans": a share of people
+                # "two-thirds of the voters", "a third of Republicans": a share of people
                 # (a percentage is a poll's finding, not anyone's statement)
                 ok = any(c.dep_ == "prep" and c.lower_ == "of" and any(
                     g.dep_ == "pobj" and (_singular(g.lower_) in self.lex.person_nouns or g.ent_type_ == "NORP")
@@ -491,8 +491,8 @@ class _Article:
         out = self.outlet_name(mention)
         person_head = tok.ent_type_ == "PERSON" or self.is_name_word(tok)
         if out is None and not person_head:
-            # "a Financial Times report": an outlet in a modifier speaks; "The Washington Post
-            # columnist Ruth Marcus" is the columnist
+            # "a Financial Times report": an outlet in a modifier speaks; "The Tribune
+            # columnist Jane Roe" is the columnist
             for ent in span.ents:
                 if ent.label_ in ("ORG", "PERSON", "GPE", "WORK_OF_ART"):
                     out = self.outlet_name(ent.text)
@@ -792,7 +792,7 @@ class _Article:
                 break
         if not fits:
             return None
-        # "Hanify said that Mr. Trump had dominated the chatter. ... he estimated": a person met
+        # "Mr. Ames said that Mr. Roe had lost the room. ... he estimated": a person met
         # only inside someone else's reported words is a weaker antecedent than a speaker or a
         # subject of the narration, when one of those is as close (Lappin and Leass's salience)
         pick = fits[0][1]

@@ -87,9 +87,10 @@ def _lexicon() -> _Lexicon:
         for n in names:
             outlets.setdefault(normalize_name(n), names[0])
     first_names = {}
-    for row in _read_lines("first_names.txt"):
-        name, _, gender = row.partition("\t")
-        first_names[name.strip()] = gender.strip()
+    for row in _read_lines("first_names.txt"):   # "name m" / "name f" (shared with stance.mentions)
+        parts = row.split()
+        if len(parts) == 2 and parts[1] in ("m", "f"):
+            first_names[parts[0].lower()] = "male" if parts[1] == "m" else "female"
     evaluative = {f: lemma for lemma in _read_lines("evaluative_verbs.txt") for f in _forms(lemma)}
     belief = {f: lemma for lemma in _read_lines("belief_verbs.txt") for f in _forms(lemma)}
     return _Lexicon(cue, act, frozenset(_read_lines("person_nouns.txt")), pron, titles, outlets,

@@ -264,7 +264,7 @@ president governor mayor attorney""".split())
 def _name_words(name: Any) -> tuple[str, ...]:
     if name is None or name is pd.NA or (isinstance(name, float) and np.isnan(name)):
         return ()
-    # "Sen. Ben Cardin of Maryland", "Juan Manriquez of Oakland": the place is not part of the name
+    # "Sen. Dana Whitfield of Iowa", "Ana Brook of Leeds": the place is not part of the name
     m = re.match(r"^(.*?\b([A-Z][\w'\u2019.-]*))\s+of\s+[A-Z]", str(name))
     if m and m.group(2).lower().strip(".") not in _OF_NAMES:
         name = m.group(1)
@@ -286,7 +286,7 @@ def same_name(a: Any, b: Any) -> bool:
     Titles and honorifics ("Mr.", "Sen.", "President"), possessives and bracketed
     parts and a trailing "of <Place>" are dropped; then the words of one name must all
     occur in the other, and the last words must agree (or the shorter name is one word
-    that opens the longer: a family name written first, "Ban" for "Ban Ki-moon"):
+    that opens the longer: a family name written first, "Park" for "Park Ji-woo"):
     "Trump", "Mr. Trump" and "Donald J. Trump" are the same; "Bill Clinton" and
     "Hillary Clinton" are not; "Clinton campaign" is not "Clinton".
 
@@ -296,7 +296,7 @@ def same_name(a: Any, b: Any) -> bool:
     (True, True)
     >>> same_name("Bill Clinton", "Hillary Clinton"), same_name("the Clinton campaign", "Hillary Clinton")
     (False, False)
-    >>> same_name("Ban", "Ban Ki-moon"), same_name("Sen. Ben Cardin of Maryland", "Ben Cardin")
+    >>> same_name("Park", "Park Ji-woo"), same_name("Sen. Dana Whitfield of Iowa", "Dana Whitfield")
     (True, True)
     """
     x, y = _name_words(a), _name_words(b)
@@ -307,7 +307,7 @@ def same_name(a: Any, b: Any) -> bool:
         return False
     if x[-1] == y[-1]:
         return True
-    # a family name written first ("Ban" for "Ban Ki-moon", "Xi" for "Xi Jinping")
+    # a family name written first ("Park" for "Park Ji-woo")
     return len(short) == 1 and short[0] == long_[0] and len(long_) <= 3 and long_[-1] not in _ORG_WORDS
 
 

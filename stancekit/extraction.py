@@ -4,12 +4,17 @@ Finds what people (and outlets speaking for themselves) say in a news article
 and who says it:
 
 * direct quotes, found by scanning quote marks in the original text (curly or
-  straight, multi-paragraph, unbalanced marks recovered) and attributed by a
-  speech verb before, after or inside the quote, or to the previous speaker;
+  straight or two apostrophes, multi-paragraph, unbalanced marks recovered) and
+  attributed by a speech verb before, after or inside the quote, or to the
+  previous speaker;
 * indirect speech after speech verbs ("said that", "told X that", "noted",
-  "described X as Y", "denied", "believes"), inverted attribution ("..., said
-  Gao Lingyun, a researcher at ...") and the frames "according to X"/"per X";
-  indirect statements holding a partial quote are ``mixed``;
+  "described X as Y", "denied"), inverted attribution ("..., said Gao Lingyun,
+  a researcher at ...") and the frames "according to X"/"per X"; indirect
+  statements holding a partial quote are ``mixed``;
+* evaluative verbs with an object ("accused X of Y", "praised X as Y", "called
+  X Y"), kind ``evaluative``; beliefs and intentions ("believes X", "hopes to
+  X", "saw X as Y"), kind ``belief``;
+* headline and lead forms ("Name: ...", "Name on Topic: '...'", "Name says ...");
 * continuation sentences that carry on the previous speaker's argument;
 * speaker resolution through names, surnames, titles, pronouns (gender-aware),
   role nouns ("the US president"), group references ("both Chinese experts"),
@@ -24,10 +29,11 @@ every row. The approach follows quote-extraction pipelines such as Pareti
 Leass (1994).
 
 This module is the public face and the per-article driver (spaCy pipeline,
-chunking, output frames); the work is split into private modules, one job each:
-``_quotes`` (quote-mark scanning), ``_lexicon`` (word lists), ``_attribution``
-(the article's discourse model and speaker resolution) and ``_rules`` (the
-statement-finding rules).
+chunking, the cheap test that skips paragraphs which cannot hold a statement,
+worker processes, output frames); the work is split into private modules, one
+job each: ``_quotes`` (quote-mark scanning), ``_lexicon`` (word lists),
+``_attribution`` (the article's discourse model and speaker resolution) and
+``_rules`` (the statement-finding rules, one module per construction family).
 """
 from __future__ import annotations
 
@@ -302,6 +308,8 @@ def _rows(art: _Article) -> list[dict]:
 
 
 _INT_COLUMNS = frozenset({"mention_start", "mention_end", "start", "end", "sentence"})
+#: Flag columns (False when a row does not set them), e.g. ``group_inferred`` where the schema has it.
+_BOOL_COLUMNS = frozenset({"group_inferred"})
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
@@ -313,11 +321,13 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     rows = sorted(rows, key=lambda r: (r["article"], r["start"], r["speaker"] is None, r["speaker"] or ""))
     data: dict[str, Any] = {}
     for col in STATEMENT_COLUMNS:
-        vals = [r[col] for r in rows]
+        vals = [r.get(col) for r in rows]
         if col in _INT_COLUMNS:
             data[col] = pd.array(vals, dtype="Int64")
         elif col == "confidence":
             data[col] = np.asarray(vals, dtype="float64")
+        elif col in _BOOL_COLUMNS:
+            data[col] = np.array([bool(v) for v in vals], dtype=bool)
         else:
             data[col] = pd.Series([pd.NA if v is None else v for v in vals], dtype=object)
     df = pd.DataFrame(data, columns=STATEMENT_COLUMNS)

@@ -374,15 +374,15 @@ def name_part(source: str, text: str = "", start: int = 0) -> str | None:
     bracketed parts ("(I-Vt.)") and party or nationality words, its last word is
     capitalised ("Sen. Bernie Sanders", "Trump's", "CNN"), or it is an organisation noun
     with a capitalised modifier ("the Clinton campaign"). An appositive Source ("Clinton's
-    opponent, Vermont Sen. Bernie Sanders,") is read part by part, the first naming part
+    rival, Councillor Amy Shah,") is read part by part, the first naming part
     winning; a relative clause ("..., who ...") is never a naming part. A capitalised word
     that only opens the sentence ("Officials said") does not make a name when the article
     also writes it in lower case.
 
     Examples
     --------
-    >>> name_part("Clinton's Democratic opponent, Vermont Sen. Bernie Sanders,")
-    'Vermont Sen. Bernie Sanders'
+    >>> name_part("the mayor's chief rival, Councillor Amy Shah,")
+    'Councillor Amy Shah'
     >>> name_part("the Clinton campaign"), name_part("Republican presidential candidate")
     ('Clinton campaign', None)
     """
@@ -412,7 +412,7 @@ def name_part(source: str, text: str = "", start: int = 0) -> str | None:
         if not caps:
             continue
         if head in caps or head.lower() in _ORG_HEADS:
-            # "experts like Gary Hufbauer", "the Clinton campaign": the name starts at its first capital
+            # "experts like Ana Brook", "the Clinton campaign": the name starts at its first capital
             m = re.search(r"[A-Z0-9]", stripped)
             return stripped[m.start():] if m else stripped
     return None
@@ -591,7 +591,7 @@ def _resolve_gold_pronoun(low: str, pos: int, text: str, named: list[tuple[int, 
     if low in _RELATIVE:
         # "Donald Trump, who ..." / "Donald Trump, the Republican nominee, who ...": a name right
         # before "who", or before one appositive between commas; anything else ("a banker and
-        # former Reagan administration official who") the gold cannot tell
+        # former Treasury official who") the gold cannot tell
         k = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), pos - 300)
         before = re.sub(r"\([^)]*\)", "", text[k + 1:pos]).rstrip(" ,")
         for _ in range(2):
@@ -619,7 +619,7 @@ def _resolve_gold_pronoun(low: str, pos: int, text: str, named: list[tuple[int, 
             continue
         if not words or words[-1].lower() in _ORG_HEADS | _INSTITUTIONS or words[0].lower() in _STOP \
                 or name.isupper() or text[p:p + 4].lower() == "the " or len(words) > 5:
-            continue    # "the Clinton campaign", "the New York Times", "Both houses of Congress", "KING-TV"
+            continue    # "the Clinton campaign", "the New York Times", "Both houses of the legislature", "WXYZ-TV"
         return name
     return None
 

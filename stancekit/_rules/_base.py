@@ -90,7 +90,7 @@ unless whereas with without during following amid upon in at on by""".split())
 
 def _fronted_adjunct(t, first: int) -> bool:
     """Whether the words of ``t``'s sentence before position ``first`` are a verbless adjunct of the
-    cue ``t`` ("Tuesday at Baldwin Wallace University, after winning Ohio, X said, ...") rather than
+    cue ``t`` ("Tuesday at the state fair, after the vote, X said, ...") rather than
     its content: no finite verb, and they hang off the cue as a prepositional, adverbial or
     noun-phrase adjunct, or open with a subordinating word."""
     sent = _sent(t)

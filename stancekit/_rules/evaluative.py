@@ -60,7 +60,7 @@ class EvaluativeVerbs(_Rules):
             by = next((g for g in agent.children if g.dep_ == "pobj"), None)
             patient = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
             return by, patient
-        # "Trump's calling Clinton a bigot": a gerund's possessor is its speaker
+        # "the mayor's calling the plan a fraud": a gerund's possessor is its speaker
         poss = next((c for c in t.lefts if c.dep_ == "poss"), None) if t.tag_ == "VBG" else None
         if poss is not None:
             return poss, None

@@ -1,10 +1,10 @@
 """Headline and lead forms: attribution by a colon or a bare present-tense verb, without a parse to lean on.
 
-* "Name: content" opening a paragraph -- a headline ("Joe Scarborough: Trump Playing
-  Dumb About the KKK Is 'Disqualifying'"), a tweet or a transcript line -- and
+* "Name: content" opening a paragraph -- a headline ("Dana Whitfield: The Budget Is
+  'Dead on Arrival'"), a tweet or a transcript line -- and
   "Name on Topic: 'quote'" ("CNN's Jake Tapper on Donna Brazile leak: 'Unethical'");
 * "Name Says/Warns/Slams ... content" in the article's first, headline-like line
-  ("Ted Cruz says heckler deserves a spanking", "Trump Calls On Obama To Resign").
+  ("Whitfield says budget deal is dead", "Governor Calls On Board To Resign").
 
 Headlines are title-cased, so the tagger often misreads them; the forms are found by
 pattern on the text and only the speaker is taken from the parse (it must resolve to a

@@ -58,7 +58,7 @@ class DirectQuotes(_Rules):
                     continue
                 if q.closed and not content.rstrip()[-1:] in ".,!?;:\u2014-" \
                         and re.match(r" +[a-z]", text[q.end:q.end + 3]):
-                    continue   # '"Jane The Virgin" star Jaime Camil ...': a title or a term, not a statement
+                    continue   # '"Night Shift" star Ana Brook ...': a title or a term, not a statement
                 ref, cue, via, conf = prev_stmt.ref, None, prev_stmt.via, 0.7
             else:
                 ref, cue, via, conf, cue_tok = attribution

@@ -234,16 +234,16 @@ class ReportedSpeech(_Rules):
                    if not a.in_quote_content(a.pos(x))) and not any(
                 a.is_mark(a.pos(x)) for x in t.doc[sent.start:first - 1]):
             return False
-        # "..., X dismissed the complaint", "..., the chairman announced four votes": an object after
+        # "..., X dismissed the complaint", "..., the chair announced four votes": an object after
         # the cue is what was said or acted on, so the words before are not content (a recipient,
         # "..., he told reporters", is no such object)
         lemma, is_act = self.cue_lemma(t)
         if any(c.dep_ == "dobj" for c in t.rights) and (is_act or lemma not in _RECIPIENT_VERBS):
             return False
-        # "Minutes after the voting began, X announced ...": an adjunct of the cue, not its content
+        # "Hours after the polls closed, X announced ...": an adjunct of the cue, not its content
         if _fronted_adjunct(t, first - 1):
             return False
-        # "..., Grand Central agreed to republish it", "X continues to be plagued": a cue with an
+        # "..., the publisher agreed to reprint it", "X continues to struggle": a cue with an
         # infinitive or clause of its own says something else
         if any(c.dep_ in ("xcomp", "ccomp") for c in t.rights):
             return False
