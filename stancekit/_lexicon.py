@@ -10,6 +10,8 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 
+from ._utils import verb_forms
+
 
 # --- lexicons ---------------------------------------------------------------
 def _read_lines(name: str) -> list[list[str]]:
@@ -21,30 +23,6 @@ def _read_lines(name: str) -> list[list[str]]:
         if line and not line.startswith("#"):
             rows.append(line)
     return rows
-
-
-_IRREGULAR = {
-    "say": ["said"], "tell": ["told"], "think": ["thought"], "find": ["found"],
-    "write": ["wrote", "written"], "hold": ["held"], "forecast": ["forecast"],
-    "admit": ["admitted", "admitting"], "slam": ["slammed", "slamming"],
-    "commit": ["committed"], "fear": [], "blast": [],
-    "see": ["saw", "seen", "sees", "seeing"], "feel": ["felt"], "seek": ["sought"], "plan": ["planned", "planning"],
-    "regret": ["regretted"], "fault": ["faulted"], "rebut": ["rebutted"],
-}
-
-
-def _forms(lemma: str) -> set[str]:
-    forms = {lemma}
-    forms.update(_IRREGULAR.get(lemma, []))
-    if lemma.endswith("e"):
-        forms |= {lemma + "s", lemma + "d", lemma[:-1] + "ing"}
-    elif lemma.endswith("y") and lemma[-2] not in "aeiou":
-        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
-    elif lemma.endswith(("s", "sh", "ch", "x")):
-        forms |= {lemma + "es", lemma + "ed", lemma + "ing"}
-    else:
-        forms |= {lemma + "s", lemma + "ed", lemma + "ing"}
-    return forms
 
 
 @dataclass(frozen=True)
@@ -68,10 +46,10 @@ def _lexicon() -> _Lexicon:
 
     cue, act = {}, {}
     for lemma in _read_lines("cue_verbs.txt"):
-        for f in _forms(lemma):
+        for f in verb_forms(lemma):
             cue[f] = lemma
     for lemma in _read_lines("act_verbs.txt"):
-        for f in _forms(lemma):
+        for f in verb_forms(lemma):
             act[f] = lemma
     pron = {}
     for row in _read_lines("pronouns.txt"):
@@ -91,8 +69,8 @@ def _lexicon() -> _Lexicon:
         parts = row.split()
         if len(parts) == 2 and parts[1] in ("m", "f"):
             first_names[parts[0].lower()] = "male" if parts[1] == "m" else "female"
-    evaluative = {f: lemma for lemma in _read_lines("evaluative_verbs.txt") for f in _forms(lemma)}
-    belief = {f: lemma for lemma in _read_lines("belief_verbs.txt") for f in _forms(lemma)}
+    evaluative = {f: lemma for lemma in _read_lines("evaluative_verbs.txt") for f in verb_forms(lemma)}
+    belief = {f: lemma for lemma in _read_lines("belief_verbs.txt") for f in verb_forms(lemma)}
     return _Lexicon(cue, act, frozenset(_read_lines("person_nouns.txt")), pron, titles, outlets,
                     frozenset(_read_lines("cue_nouns.txt")), evaluative, belief, frozenset(belief.values()),
                     first_names)

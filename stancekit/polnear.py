@@ -35,7 +35,7 @@ from typing import Any
 
 import pandas as pd
 
-from ._utils import StancekitError, check_choice
+from ._utils import StancekitError, check_choice, verb_forms
 
 #: The compartments this reader knows (the corpus's test compartment is not distributed with stancekit's data).
 SPLITS = ("train", "dev", "test")
@@ -644,29 +644,10 @@ def kind_families() -> dict[str, str]:
     """Word form -> ``"evaluative"`` or ``"belief"``, from stancekit's verb lists (all inflections)."""
     out: dict[str, str] = {}
     for form, kind in _family_forms():
-        for f in _inflect(form):
+        for f in verb_forms(form):
             out.setdefault(f, kind)
     return out
 
-
-def _inflect(lemma: str) -> set[str]:
-    forms = {lemma}
-    irregular = {"think": ["thought"], "see": ["saw", "seen", "sees", "seeing"], "feel": ["felt"],
-                 "hold": ["held"], "mean": ["meant"], "seek": ["sought"], "understand": ["understood"],
-                 "slam": ["slammed", "slamming"], "commit": ["committed"], "knock": ["knocked"],
-                 "rebut": ["rebutted"], "plan": ["planned", "planning"], "regret": ["regretted"],
-                 "fault": ["faulted"], "mock": ["mocked"], "blast": ["blasted"]}
-    if lemma in irregular:
-        forms.update(irregular[lemma])
-    if lemma.endswith("e"):
-        forms |= {lemma + "s", lemma + "d", lemma[:-1] + "ing"}
-    elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
-        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
-    elif lemma.endswith(("s", "sh", "ch", "x")):
-        forms |= {lemma + "es", lemma + "ed", lemma + "ing"}
-    else:
-        forms |= {lemma + "s", lemma + "ed", lemma + "ing"}
-    return forms
 
 __all__ = [
     "ATTRIBUTION_COLUMNS",
