@@ -613,8 +613,19 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 @_command("evaluate-statements", "Score extracted statements against hand-annotated gold spans.")
 def _add_evaluate_statements(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders (as for stancekit.io.read_articles)")
-    p.add_argument("--gold", required=True, metavar="GOLD", help="gold JSONL file, or a folder of <article>.jsonl files")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="article files or folders (as for stancekit.io.read_articles); with --gold-format polnear, "
+                        "optional (default: every article of the split)")
+    p.add_argument("--gold", required=True, metavar="GOLD",
+                   help="gold JSONL file, or a folder of <article>.jsonl files; with --gold-format polnear, the "
+                        "PolNeAR folder or one of its split folders (e.g. ../shared/data/polnear/dev)")
+    p.add_argument("--gold-format", choices=["jsonl", "polnear"], default="jsonl",
+                   help="jsonl: stancekit gold lines (default); polnear: PolNeAR's brat annotations, scored by kind")
+    p.add_argument("--split", choices=["train", "dev", "test"], default=None,
+                   help="PolNeAR split when --gold is the corpus folder (default dev)")
+    p.add_argument("--all-attributions", action="store_true",
+                   help="PolNeAR: also count attributions stancekit does not count as statements (no Source, "
+                        "documents and polls, the author's 'I'), speaker unchecked")
     p.add_argument("--registry", metavar="FILE", help="speaker registry YAML (for extraction and alias matching)")
     p.add_argument("--min-overlap", type=float, default=0.5,
                    help="minimum overlap as a fraction of the shorter span (default 0.5)")
@@ -625,6 +636,10 @@ def _add_evaluate_statements(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_evaluate_statements(args: argparse.Namespace) -> int:
+    if args.gold_format == "polnear":
+        return _evaluate_polnear(args)
+    if not args.paths:
+        raise StancekitError("give at least one article PATH (only --gold-format polnear reads the articles itself)")
     import pandas as pd
 
     from . import io as _io
@@ -686,6 +701,74 @@ def _check_utf8_files(path: str, *, flag: str) -> None:
             line = data[: exc.start].count(b"\n") + 1
             raise StancekitError(f"{flag} {file}:{line}: not UTF-8 (byte 0x{data[exc.start]:02X}); "
                                  "save the file as UTF-8") from exc
+
+
+def _polnear_split(gold: str, split: str | None) -> tuple[str, str]:
+    """(corpus folder, split) from --gold given as the corpus folder or one of its split folders."""
+    from pathlib import Path
+
+    from .polnear import SPLITS
+
+    path = Path(gold).expanduser()
+    if path.name in SPLITS and (path / "attributions").is_dir():
+        if split is not None and split != path.name:
+            raise StancekitError(f"--gold {gold} is the {path.name!r} split but --split is {split!r}")
+        return str(path.parent), path.name
+    if not path.is_dir():
+        raise FileNotFoundError(f"PolNeAR folder {gold!r} does not exist.")
+    return str(path), split or "dev"
+
+
+def _evaluate_polnear(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from . import io as _io
+    from . import polnear
+    from .evaluation import KIND_FAMILY, evaluate_statements, statement_errors
+    from .extraction import extract_statements
+
+    root, split = _polnear_split(args.gold, args.split)
+    gold = polnear.gold_statements(split, path=root)
+    if args.paths:
+        articles = _io.read_articles(args.paths, show_progress=_progress_flag(args))
+        known = set(gold["article"])
+        articles = articles[articles["article"].isin(known)]
+        if articles.empty:
+            raise StancekitError(f"none of the articles read from {args.paths} is in PolNeAR {split}")
+        # the corpus text is what the offsets count ("\r\n" kept); never a re-read of it
+        articles = articles.assign(text=[polnear.article_text(a, split=split, path=root) for a in articles["article"]])
+    else:
+        articles = polnear.read_articles(split, path=root)
+    gold = gold[gold["article"].isin(set(articles["article"]))]
+    n_all = gold["statement_id"].nunique()
+    if args.all_attributions:
+        gold = gold.assign(speaker_check=gold["speaker_check"] & gold["counted"])
+    else:
+        gold = gold[gold["counted"]]
+    predicted = extract_statements(articles[["article", "text"]], registry=args.registry,
+                                   show_progress=_progress_flag(args))
+    predicted = predicted.assign(kind=predicted["kind"].map(lambda k: KIND_FAMILY.get(k, k)))
+    by = args.by or "kind"
+    scores = evaluate_statements(predicted, gold, min_overlap=args.min_overlap, by=by, speaker_match="name")
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
+                           "display.max_colwidth", 60):
+        print(f"PolNeAR {split}: {len(articles)} articles, {gold['statement_id'].nunique()} of {n_all} attributions "
+              f"counted ({'all' if args.all_attributions else 'statements by people and organisations'}), "
+              f"{len(gold)} content spans")
+        print(scores.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        overall = scores.iloc[-1]
+        print(f"\noverall F1 {overall['f1']:.3f} (precision {overall['precision']:.3f}, recall {overall['recall']:.3f}); "
+              f"span-only F1 {overall['span_f1']:.3f}")
+        if args.show_errors:
+            errs = statement_errors(predicted, gold, min_overlap=args.min_overlap, speaker_match="name")
+            print(f"\n{len(errs)} error(s): " + ", ".join(f"{k} {v}" for k, v in errs["error"].value_counts().items()))
+            if len(errs):
+                shown = errs.assign(
+                    gold_text=errs["gold_text"].map(lambda t: t if pd.isna(t) else _clip(t)),
+                    pred_text=errs["pred_text"].map(lambda t: t if pd.isna(t) else _clip(t)),
+                )
+                print(shown.to_string(index=False))
+    return 0
 
 
 def _clip(text: str, width: int = 50) -> str:

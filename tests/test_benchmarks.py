@@ -40,3 +40,13 @@ def test_bench_scoring_prints_its_figures(tmp_path, capsys, monkeypatch):
     # Pairs are distinct, so the engine's de-duplication cannot inflate its rate.
     pairs = bench.load_pairs(NEWSMTSC, 80)
     assert len({(p["text"], p["target"], p["target_start"]) for p in pairs}) == 80
+
+
+def test_bench_extract_prints_its_figures(capsys):
+    bench = _load("bench_extract")
+    assert bench.main(["--n", "4", "--rounds", "2"]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    for key in ("articles_per_s", "spacy_pipeline_articles_per_s", "ratio", "articles_per_s_2proc"):
+        assert isinstance(out[key], (int, float)) and out[key] > 0, key
+    assert out["articles"] == 4 and out["statements"] > 0
+    assert out["statements_2proc"] == out["statements"]   # the same articles, the same statements
