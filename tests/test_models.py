@@ -25,10 +25,10 @@ from stancekit.models import (
     ScoreCache,
     StanceModel,
     Target,
-    _window,
     lang_flag,
 )
 from stancekit.schema import SCORE_COLUMNS
+from stancekit.stance.text import _window
 
 WORDS = ("the author is in favor of against neutral toward canada united states america us said minister "
          "government trade deal good bad great terrible tariffs we they support oppose").split()
