@@ -521,9 +521,13 @@ def analyze_corpus(
     reg = SpeakerRegistry.coerce(registry)
     if isinstance(model, StanceModel):
         local_model = model
+        params = {**_corpus.model_params(model), "show_progress": False}
     else:
-        local_model = StanceModel(model, backend=backend, precision=precision, cache=False, show_progress=False)
-    params = {**_corpus.model_params(local_model), "show_progress": False}
+        # Built from its settings once per process (here and on each worker), and reused by later calls.
+        # No SQLite score cache: the partition files are the cache of a corpus run.
+        local_model = None
+        params = _corpus.model_params(StanceModel(model, backend=backend, precision=precision, cache=False,
+                                                  show_progress=False))
     dask_frame = _is_dask_frame(source)
     plans = [] if dask_frame else list(plan_partitions(source, partition_size=partition_size))
     if dask_frame and text not in source.columns:
