@@ -26,13 +26,13 @@ import threading
 import time
 import warnings
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ._utils import atomic_write_text
+from ._utils import StancekitError, atomic_write_text
 from .io.corpus import CorpusPart, articles_key, part_name, read_part, split_articles, write_part
 
 log = logging.getLogger("stancekit.pipeline")
@@ -69,7 +69,7 @@ class RunSpec:
     partition_size: int = 100
     run_key: str = ""
     pass_articles: bool | None = None
-    extra: dict = field(default_factory=dict)
+    identity: dict | None = None
 
     def model_key(self) -> str:
         return json.dumps(self.model_params, sort_keys=True, default=repr)
@@ -95,6 +95,14 @@ def _model(spec: RunSpec):
         else:
             _MODELS.move_to_end(key)
     return model
+
+
+def warm_up(spec: RunSpec) -> None:
+    """Load spaCy and the stance model of ``spec`` in this process (e.g. ``client.run(warm_up, spec)``)."""
+    from .extraction import load_nlp
+
+    load_nlp()
+    probe_identity(spec)  # builds the model and loads its weights (one empty statement, no forward pass)
 
 
 def model_params(model: Any) -> dict:
@@ -130,7 +138,7 @@ def probe_identity(spec: RunSpec, model: Any = None) -> dict:
     from .models import Target
 
     model = model if model is not None else _model(spec)
-    probe = model.predict([""], targets=[Target("stancekit probe", builtin_aliases=False)])
+    probe = model.predict(pd.DataFrame({"text": [""]}), targets=[Target("stancekit probe", builtin_aliases=False)])
     meta = dict(probe.attrs.get("stancekit", {}))
     return {
         "stance_model": {k: meta.get(k) for k in ("backend", "model", "model_version", "revision",
@@ -248,8 +256,13 @@ def _remove_piece(out: Path, name: str) -> None:
             pass
 
 
-def run_part(part: CorpusPart, spec: RunSpec, out: str | os.PathLike, model: Any = None) -> list[dict]:
+def run_part(part: CorpusPart, spec: RunSpec, out: str | os.PathLike, model: Any = None, *,
+             verify: bool = False) -> list[dict]:
     """Read one partition plan, then extract, score and write each piece not already complete.
+
+    ``verify`` checks, once per process, that this process's models are
+    those the run was keyed with (on cluster workers; in-process the run's
+    identity was probed with the very same model).
 
     Returns one small dict per piece (name, status ``"done"``/``"complete"``,
     counts, article ids, skipped inputs, warnings); nothing large travels back.
@@ -271,6 +284,8 @@ def run_part(part: CorpusPart, spec: RunSpec, out: str | os.PathLike, model: Any
                           "statements": manifest["statements"], "scores": manifest["scores"],
                           "ids": manifest["ids"]})
             continue
+        if verify:
+            check_identity(spec, model)
         t0 = time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -297,8 +312,45 @@ def run_part(part: CorpusPart, spec: RunSpec, out: str | os.PathLike, model: Any
 
 def run_frame_part(frame: pd.DataFrame, index: int, spec: RunSpec, out: str | os.PathLike) -> list[dict]:
     """:func:`run_part` for one partition of a dask DataFrame (already materialised on the worker)."""
-    return run_part(CorpusPart(index=index, frame=frame), spec, out)
+    return run_part(CorpusPart(index=index, frame=frame), spec, out, verify=True)
 
 
-def with_key(spec: RunSpec, run_key: str, pass_articles: bool) -> RunSpec:
-    return replace(spec, run_key=run_key, pass_articles=pass_articles)
+def with_key(spec: RunSpec, run_key: str, identity: dict) -> RunSpec:
+    return replace(spec, run_key=run_key, pass_articles=identity["pass_articles"], identity=identity)
+
+
+#: Identity of each stance model as this process sees it (model key -> identity).
+_IDENTITIES: dict[str, dict] = {}
+
+
+def check_identity(spec: RunSpec, model: Any = None) -> None:
+    """Refuse to work where the stance model differs from the run's (another precision, other weights).
+
+    The run's identity is probed on one process; on a cluster of mixed
+    hardware, ``precision="auto"`` can resolve differently on another worker,
+    which would mix bf16 and fp32 scores in one output.
+    """
+    if spec.identity is None:
+        return
+    key = spec.model_key()
+    mine = _IDENTITIES.get(key)
+    if mine is None:
+        mine = _IDENTITIES[key] = probe_identity(spec, model)
+    want, got = _flat(spec.identity), _flat(mine)
+    if got != want:
+        differ = ", ".join(f"{k} {got.get(k)!r} here, {want.get(k)!r} in the run"
+                           for k in sorted(set(want) | set(got)) if got.get(k) != want.get(k))
+        import socket
+
+        raise StancekitError(f"the models on {socket.gethostname()} differ from the run's ({differ}); "
+                             "give an explicit precision (e.g. precision='fp32') or install the same versions")
+
+
+def _flat(d: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out

@@ -8,6 +8,13 @@ an :class:`AnalysisResult`, so that each number in the summary can be traced
 back to the statements and articles behind it. This module sits on top of
 the others (like ``cli``); the heavy modules are imported inside
 :func:`analyze`.
+
+:func:`analyze_corpus` is the same chain for corpora of any size: it reads
+the articles lazily in partitions, writes each partition's statements and
+scores as Parquet as soon as they are done, skips partitions already
+complete on disk, runs the partitions in this process or on a Dask cluster
+(the per-partition work lives in ``stancekit._corpus``), and summarizes the
+gathered scores at the end.
 """
 from __future__ import annotations
 
@@ -356,9 +363,9 @@ def _remove_stale(out: Any, names: set[str]) -> int:
     return count
 
 
-def _first_articles(plans: list, source: Any, spec: Any, n: int) -> pd.DataFrame:
+def _first_articles(source: Any, spec: Any, n: int) -> pd.DataFrame:
     """Re-read the first ``n`` articles (for the report's highlighted articles)."""
-    from .io.corpus import read_part
+    from .io.corpus import plan_partitions, read_part
 
     frames, have = [], 0
     if _is_dask_frame(source):
@@ -370,7 +377,7 @@ def _first_articles(plans: list, source: Any, spec: Any, n: int) -> pd.DataFrame
             if have >= n:
                 break
     else:
-        for plan in plans:
+        for plan in plan_partitions(source, partition_size=spec.partition_size):
             frame, _ = read_part(plan, text=spec.text, article=spec.article, errors="skip", encoding=spec.encoding)
             frames.append(frame)
             have += len(frame)
@@ -529,7 +536,9 @@ def analyze_corpus(
         params = _corpus.model_params(StanceModel(model, backend=backend, precision=precision, cache=False,
                                                   show_progress=False))
     dask_frame = _is_dask_frame(source)
-    plans = [] if dask_frame else list(plan_partitions(source, partition_size=partition_size))
+    # The plans are lazy in-process (a folder of a million files is walked as it is processed);
+    # a cluster gets them all at once, as tasks (file names only, never the articles).
+    plans = None if dask_frame else plan_partitions(source, partition_size=partition_size)
     if dask_frame and text not in source.columns:
         raise KeyError(f"`source` lacks the text column {text!r}; it has {list(source.columns)}.")
     spec = _corpus.RunSpec(targets=tuple(tlist), registry=reg, model_params=params, text=text, article=article,
@@ -542,7 +551,7 @@ def analyze_corpus(
     else:
         identity = client.submit(_corpus.probe_identity, spec, pure=False).result()
     settings = _corpus.run_settings(spec, identity)
-    spec = _corpus.with_key(spec, _corpus.settings_key(settings), identity["pass_articles"])
+    spec = _corpus.with_key(spec, _corpus.settings_key(settings), identity)
     _prepare_out(out, settings, overwrite=overwrite)
     for folder in (_corpus.STATEMENTS_DIR, _corpus.SCORES_DIR, _corpus.PARTS_DIR):
         remove_temp_files(out / folder)
@@ -556,7 +565,7 @@ def analyze_corpus(
             if dask_frame:
                 jobs = ((_frame_plan(source.get_partition(i).compute(), i)) for i in range(source.npartitions))
             else:
-                jobs = iter(plans)
+                jobs = plans
             for plan in jobs:
                 try:
                     got = _corpus.run_part(plan, spec, out, model=local_model)
@@ -570,7 +579,7 @@ def analyze_corpus(
         finally:
             bar.close()
     else:
-        infos, failures = _run_on_dask(client, source if dask_frame else plans, spec, out, show=show,
+        infos, failures = _run_on_dask(client, source if dask_frame else list(plans), spec, out, show=show,
                                        dask_frame=dask_frame)
         if failures and errors == "raise":
             raise failures[0][1]
@@ -626,7 +635,7 @@ def analyze_corpus(
     summary = summarize(basis, by=by, n_boot=n_boot, seed=seed)
     summary.attrs.setdefault("stancekit", {})["mentioned_only"] = bool(mentioned_only)
     names_t = [t.name for t in tlist]
-    _write_corpus_outputs(out, summary, scores, statements, infos, plans, source, spec, by=by, targets=names_t,
+    _write_corpus_outputs(out, summary, scores, statements, infos, source, spec, by=by, targets=names_t,
                           report=report, chart_formats=chart_formats)
     models = AnalysisResult(articles=pd.DataFrame(), statements=statements, scores=scores, summary=summary).models
     return CorpusResult(out=out, summary=summary, by=by, targets=names_t, n_articles=n_articles,
@@ -643,7 +652,7 @@ def _describe_source(source: Any) -> str:
     return ", ".join(str(s) for s in source)
 
 
-def _write_corpus_outputs(out, summary, scores, statements, infos, plans, source, spec, *, by, targets, report,
+def _write_corpus_outputs(out, summary, scores, statements, infos, source, spec, *, by, targets, report,
                           chart_formats) -> None:
     """summary.csv, and the charts and report.html computed from the gathered scores."""
     from .io import write_frame
@@ -669,19 +678,19 @@ def _write_corpus_outputs(out, summary, scores, statements, infos, plans, source
     atomic_write_text(run_file, json.dumps(record, indent=1, sort_keys=True, default=str))
     write_frame(order_summary_columns(summary, by), out / "summary.csv", format="csv")
     if report:
-        _write_report(out, summary, scores, statements, infos, plans, source, spec, by=by, targets=targets,
+        _write_report(out, summary, scores, statements, infos, source, spec, by=by, targets=targets,
                       chart_formats=chart_formats)
     record["final"] = final
     atomic_write_text(run_file, json.dumps(record, indent=1, sort_keys=True, default=str))
 
 
-def _write_report(out, summary, scores, statements, infos, plans, source, spec, *, by, targets,
+def _write_report(out, summary, scores, statements, infos, source, spec, *, by, targets,
                   chart_formats) -> None:
     from .report import save_charts, write_report
 
     # The report highlights the first articles; the rest are listed by id only (their text stays on disk).
     ids = pd.DataFrame({"article": [a for i in infos for a in i["ids"]]})
-    first = _first_articles(plans, source, spec, 20)
+    first = _first_articles(source, spec, 20)
     if len(first):
         head = ids.head(len(first)).merge(first, on="article", how="left")
         articles = pd.concat([head, ids.iloc[len(first):]], ignore_index=True)
@@ -715,7 +724,7 @@ def _run_on_dask(client: Any, work: Any, spec: Any, out: Any, *, show: bool, das
         futures = client.compute(tasks)
         labels = {f.key: f"dask partition {i}" for i, f in enumerate(futures)}
     else:
-        futures = client.map(_corpus.run_part, work, spec=spec, out=str(out), pure=False)
+        futures = client.map(_corpus.run_part, work, spec=spec, out=str(out), verify=True, pure=False)
         labels = {f.key: plan.describe() for f, plan in zip(futures, work)}
     if show and futures:
         from distributed import progress as dask_progress
