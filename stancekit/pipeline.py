@@ -524,6 +524,14 @@ def analyze_corpus(
         raise ValueError(f"Invalid value {n_boot!r} for `n_boot`; give a positive int.")
     if client is not None and not hasattr(client, "submit"):
         raise TypeError(f"`client` must be a distributed.Client, not {type(client).__name__}.")
+    if not isinstance(partition_size, int) or isinstance(partition_size, bool) or partition_size < 1:
+        raise ValueError(f"Invalid value {partition_size!r} for `partition_size`; give a positive int.")
+    from .schema import SCORE_COLUMNS, STATEMENT_COLUMNS
+
+    known = [*STATEMENT_COLUMNS, *SCORE_COLUMNS]
+    if by not in known:
+        raise KeyError(f"Could not interpret value `{by}` for `by`: choose a statement or score column, "
+                       f"one of {known}.")
     out = Path(out)
     reg = SpeakerRegistry.coerce(registry)
     if isinstance(model, StanceModel):

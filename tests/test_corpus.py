@@ -315,3 +315,14 @@ def test_a_worker_with_other_models_refuses_to_write():
     other = {**mine, "stance_model": {**mine["stance_model"], "fingerprint": "0123"}}
     with pytest.raises(StancekitError, match=r"differ from the run's \(stance_model\.fingerprint"):
         _corpus.check_identity(_corpus.with_key(spec, "k", other))
+
+
+def test_arguments_are_checked_before_any_work(tmp_path):
+    src = _make_corpus(tmp_path / "in", 1)
+    with pytest.raises(KeyError, match="`nope` for `by`"):
+        _run(src, tmp_path / "out", by="nope")
+    with pytest.raises(ValueError, match="partition_size"):
+        _run(src, tmp_path / "out", partition_size=0)
+    with pytest.raises(ValueError, match="targets"):
+        _run(src, tmp_path / "out", targets=[])
+    assert not (tmp_path / "out").exists()
