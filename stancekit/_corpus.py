@@ -226,7 +226,10 @@ def process_partition(articles: pd.DataFrame, spec: RunSpec, model: Any = None) 
     pass_articles = _accepts_articles(model) if spec.pass_articles is None else spec.pass_articles
     kwargs = {"articles": articles} if pass_articles else {}
     scores = model.predict(statements, targets=list(spec.targets), **kwargs)
-    return statements, scores
+    # each score row carries its article's outlet and date, as in analyze(), for the corpus views
+    from .analysis import add_article_columns
+
+    return statements, add_article_columns(scores, articles)
 
 
 def _manifest_path(out: Path, name: str) -> Path:

@@ -216,6 +216,9 @@ def _rows(art: _Article) -> list[dict]:
         first = st.spans[0]
         sid = f"{art.article}:{first[0]}-{first[1]}"
         for ref in refs:
+            group = ref.group if ref.group else ("media" if ref.outlet else "unregistered")
+            # unregistered: a group from the article's description of the speaker ("Alberta Premier")
+            guess = art.registry.infer_group(ref.speaker, ref.role, ref.mention) if group == "unregistered" else None
             for s, e in st.spans:
                 rows.append({
                     "article": art.article,
@@ -225,9 +228,10 @@ def _rows(art: _Article) -> list[dict]:
                     "mention_start": ref.mstart,
                     "mention_end": ref.mend,
                     "resolution": ref.resolution,
-                    "group": ref.group if ref.group else ("media" if ref.outlet else "unregistered"),
+                    "group": guess.group if guess else group,
+                    "group_inferred": guess is not None,
                     "role": ref.role,
-                    "country": ref.country,
+                    "country": guess.country if guess and not ref.country else ref.country,
                     "kind": st.kind,
                     "cue": st.cue,
                     "via": st.via if st.via != ref.speaker else None,
@@ -248,6 +252,7 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     for col in ("mention_start", "mention_end", "start", "end", "sentence"):
         df[col] = df[col].astype("Int64")
     df["confidence"] = df["confidence"].astype("float64")
+    df["group_inferred"] = df["group_inferred"].fillna(False).astype(bool)
     for col in ("article", "statement_id", "speaker", "mention", "resolution", "group", "role",
                 "country", "kind", "cue", "via", "text", "method"):
         df[col] = df[col].astype("object").where(df[col].notna(), pd.NA)
@@ -427,8 +432,9 @@ def extract_statements(
         A frame with columns ``article`` and ``text`` (see ``article=``/``text=``),
         a list of article texts (ids ``doc0``, ``doc1``...), or dicts with those keys.
     registry : SpeakerRegistry, str or path, optional
-        Known speakers (name, aliases, role nouns, group). Unregistered speakers
-        get group ``"unregistered"``; outlets ``"media"``.
+        Known speakers (name, aliases, role nouns, group). Other speakers get a
+        group inferred from the article's description (``group_inferred``),
+        else ``"unregistered"``; outlets ``"media"``.
     text, article : str
         Names of the text and id columns/keys.
     nlp : spacy.language.Language, optional

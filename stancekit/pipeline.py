@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from .analysis import summarize
+from .analysis import add_article_columns, summarize
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +45,17 @@ class AnalysisResult:
     statements : pandas.DataFrame
         The extracted statements (``schema.STATEMENT_COLUMNS``).
     scores : pandas.DataFrame
-        One row per statement and target (statements plus ``schema.SCORE_COLUMNS``).
+        One row per statement and target (statements plus ``schema.SCORE_COLUMNS``,
+        and the article's ``outlet`` and ``date``).
     summary : pandas.DataFrame
         :func:`stancekit.analysis.summarize` of ``scores`` by ``by``.
     by : str
         The column the summary is keyed by.
     targets : list of str
         The target names scored.
+    group_order : list of str
+        The registry's groups (or, for ``by="speaker"``, its speakers) in
+        registry order: the colour order of :attr:`palette`.
     """
 
     articles: pd.DataFrame
@@ -60,6 +64,7 @@ class AnalysisResult:
     summary: pd.DataFrame
     by: str = "group"
     targets: list[str] = field(default_factory=list)
+    group_order: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
         return (
@@ -75,6 +80,27 @@ class AnalysisResult:
         cols = [c for c in ("model", "model_version") if c in self.scores.columns]
         pairs = self.scores[cols].drop_duplicates().astype(str).values.tolist()
         return [f"{p[0]} ({p[1]})" if len(p) > 1 else p[0] for p in pairs]
+
+    @property
+    def palette(self) -> dict:
+        """Colour of every value of ``by`` (and every group), the same in every chart of this analysis.
+
+        From :func:`stancekit.plotting.group_palette`: the registry's groups
+        first, in registry order (:attr:`group_order`), then the other values
+        (inferred groups, say) from most to fewest statements, so the values
+        that charts show most often get distinct colours. Pass it as
+        ``palette=`` to chart a subset.
+        """
+        from .plotting import group_palette
+
+        if self.by not in self.scores.columns:
+            return {}
+        values = self.scores[self.by].dropna().astype(str)
+        present = set(values)
+        sizes = values.value_counts().sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+        order = [g for g in self.group_order if g in present]
+        order += [g for g in sizes.index if g not in set(order)]
+        return group_palette(values, order=order)
 
     def _repr_html_(self) -> str:
         from .report import format_summary
@@ -99,9 +125,16 @@ def _target_names(targets: Any) -> list[str]:
         return [targets]
     if isinstance(targets, Mapping):
         return [str(k) for k in targets]
+    if not isinstance(targets, Iterable):
+        raise TypeError(
+            f"Invalid value {targets!r} for `targets`: give a target name, a list of names or Target objects, "
+            "or a dict {name: [aliases]}, e.g. targets=['Canada']."
+        )
     names = []
     for t in targets:
-        names.append(t if isinstance(t, str) else str(getattr(t, "name", t)))
+        if not isinstance(t, str) and not hasattr(t, "name"):
+            raise TypeError(f"Invalid entry {t!r} in `targets`: give names (str) or Target objects.")
+        names.append(t if isinstance(t, str) else str(t.name))
     return names
 
 
@@ -130,10 +163,15 @@ def analyze(
         What the stance is toward. A dict maps a target name to its aliases
         (``{"Canada": ["Ottawa"]}``).
     registry : SpeakerRegistry, str or path, optional
-        Known speakers and their groups; without it every speaker is
-        "unregistered" and a summary by group says little.
+        Known speakers and their groups. Speakers it does not hold (all of
+        them, without a registry) get a group inferred from the article's
+        description of them, such as "Canadian premiers"
+        (``group_inferred=True``; see :func:`stancekit.registry.infer_group`),
+        or "unregistered" when the description names neither a country nor
+        a role. The registry is parsed before any article is read.
     by : str, default "group"
-        Column to summarize by ("group" or "speaker", or any statement column).
+        Column to summarize by ("group" or "speaker", or any statement or
+        article column such as "outlet").
     model : str, path, StanceModel or None
         A :class:`stancekit.models.StanceModel` to use as is, or its
         ``model`` argument (None: the shipped model of the backend).
@@ -179,6 +217,9 @@ def analyze(
     if not names:
         raise ValueError("`targets` is empty; give at least one target, e.g. targets=['Canada'].")
 
+    from .registry import SpeakerRegistry
+
+    registry = SpeakerRegistry.coerce(registry)  # parse (and check) the registry before reading anything
     articles = read_articles(source, errors=errors, show_progress=show_progress)
     if articles.empty:
         raise StancekitError(f"no articles could be read from {source!r}.")
@@ -192,18 +233,20 @@ def analyze(
     if statements.empty:
         scores = _empty_scores(statements)
     else:
-        scores = scorer.predict(statements, targets=targets)
+        # The articles let the model find pronouns and role nouns that refer to a target.
+        scores = scorer.predict(statements, targets=targets, articles=articles)
     log.info("scored %d (statement, target) pair(s)", len(scores))
 
-    basis = scores
-    if mentioned_only and "target_mentioned" in scores.columns:
-        basis = scores[scores["target_mentioned"].fillna(False).astype(bool)]
-    if by not in basis.columns:
-        raise KeyError(f"Could not interpret value `{by}` for `by`: statements have columns {list(basis.columns)}.")
-    summary = summarize(basis, by=by, n_boot=n_boot, seed=seed)
+    scores = add_article_columns(scores, articles) if "article" in scores.columns else scores
+    if by not in scores.columns:
+        raise KeyError(f"Could not interpret value `{by}` for `by`: statements have columns {list(scores.columns)}.")
+    summary = summarize(scores, by=by, n_boot=n_boot, seed=seed,
+                        mentioned_only=bool(mentioned_only) and "target_mentioned" in scores.columns)
     summary.attrs.setdefault("stancekit", {})["mentioned_only"] = bool(mentioned_only)
+    order = list(registry.groups) if by == "group" else [sp.name for sp in registry.speakers] if by == "speaker" else []
     return AnalysisResult(
-        articles=articles, statements=statements, scores=scores, summary=summary, by=by, targets=names
+        articles=articles, statements=statements, scores=scores, summary=summary, by=by, targets=names,
+        group_order=order,
     )
 
 
@@ -219,7 +262,7 @@ def _empty_scores(statements: pd.DataFrame) -> pd.DataFrame:
 # --- corpora: streaming, resumable, optionally on Dask ------------------------------
 
 #: Chart files an analysis writes (any format); removed with the other outputs on overwrite.
-_CHARTS = ("tone_by_group", "stance_composition", "statement_strip", "speaker_target_heatmap")
+_CHARTS = ("tone_*", "stance_composition*", "statement_strip*", "speaker_target_heatmap*")
 
 
 @dataclass
@@ -528,7 +571,7 @@ def analyze_corpus(
         raise ValueError(f"Invalid value {partition_size!r} for `partition_size`; give a positive int.")
     from .schema import SCORE_COLUMNS, STATEMENT_COLUMNS
 
-    known = [*STATEMENT_COLUMNS, *SCORE_COLUMNS]
+    known = [*STATEMENT_COLUMNS, *SCORE_COLUMNS, "outlet", "date"]
     if by not in known:
         raise KeyError(f"Could not interpret value `{by}` for `by`: choose a statement or score column, "
                        f"one of {known}.")
@@ -635,12 +678,10 @@ def analyze_corpus(
         statements = _frame([])
     if scores.empty:
         scores = _empty_scores(statements)
-    basis = scores
-    if mentioned_only and "target_mentioned" in scores.columns:
-        basis = scores[scores["target_mentioned"].fillna(False).astype(bool)]
-    if by not in basis.columns:
-        raise KeyError(f"Could not interpret value `{by}` for `by`: statements have columns {list(basis.columns)}.")
-    summary = summarize(basis, by=by, n_boot=n_boot, seed=seed)
+    if by not in scores.columns:
+        raise KeyError(f"Could not interpret value `{by}` for `by`: statements have columns {list(scores.columns)}.")
+    summary = summarize(scores, by=by, n_boot=n_boot, seed=seed,
+                        mentioned_only=bool(mentioned_only) and "target_mentioned" in scores.columns)
     summary.attrs.setdefault("stancekit", {})["mentioned_only"] = bool(mentioned_only)
     names_t = [t.name for t in tlist]
     _write_corpus_outputs(out, summary, scores, statements, infos, source, spec, by=by, targets=names_t,
@@ -704,8 +745,11 @@ def _write_report(out, summary, scores, statements, infos, source, spec, *, by, 
         articles = pd.concat([head, ids.iloc[len(first):]], ignore_index=True)
     else:
         articles = ids
+    registry = spec.registry
+    order = (list(registry.groups) if by == "group" else [sp.name for sp in registry.speakers] if by == "speaker"
+             else [])
     result = AnalysisResult(articles=articles, statements=statements, scores=scores, summary=summary, by=by,
-                            targets=targets)
+                            targets=targets, group_order=order)
     charts = save_charts(result, out, formats=chart_formats)
     write_report(result, out / "report.html", charts=charts)
 

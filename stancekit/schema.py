@@ -25,7 +25,8 @@ STATEMENT_COLUMNS = [
     "mention_start",    # offsets of that mention (pd.NA when none)
     "mention_end",
     "resolution",       # name | pronoun | role | group | anonymous | outlet
-    "group",            # registry group, or "unregistered" / "media"
+    "group",            # registry group, or "unregistered" / "media", or inferred (see group_inferred)
+    "group_inferred",   # bool: group inferred from the article's description, not from the registry
     "role",             # registry role or appositive description
     "country",
     "kind",             # direct | indirect | mixed | continuation | reported
@@ -57,7 +58,10 @@ SCORE_COLUMNS = [
     "p_against",
     "tone",               # p_favor - p_against, in [-1, 1]
     "intensity",          # 1 - p_none, in [0, 1]
-    "target_mentioned",   # bool: the target or an alias occurs in the text
+    "target_mentioned",   # bool: the statement refers to the target (target_mention != "none")
+    "target_mention",     # how: name | alias | role | pronoun | speaker | cue | given | none
+    "target_start",       # the mention's offsets in `text` (pd.NA when none, or when the speaker is the target)
+    "target_end",
     "model",
     "model_version",
 ]

@@ -158,7 +158,7 @@ def test_title_goes_to_role_and_appositive_for_unregistered(nlp):
                   "Li Ming, a professor at Peking University, said trade would recover.")
     jane = df[df["speaker"] == "Jane Doe"].iloc[0]
     assert jane["role"] == "Alberta Premier"
-    assert jane["group"] == "unregistered"
+    assert jane["group"] == "Canadian premiers" and jane["group_inferred"]  # inferred from "Alberta Premier"
     li = df[df["speaker"] == "Li Ming"].iloc[0]
     assert li["role"] == "a professor at Peking University"
 

@@ -65,7 +65,7 @@ def fake_extract(articles, *, registry=None, errors="warn", show_progress=None, 
 class FakeModel(StanceModel):
     """Word-list scorer: 'great' -> favor, 'oppose'/'terrible' -> against, else none."""
 
-    def predict(self, statements, targets=None, *, text="text"):
+    def predict(self, statements, targets=None, *, text="text", articles=None):
         names = list(targets) if not isinstance(targets, str) else [targets]
         out = []
         for target in names:

@@ -65,7 +65,8 @@ def _file_jobs(sources: list[Path]) -> Iterator[tuple[Path, str, str]]:
                 stem = path.relative_to(src).with_suffix("").as_posix()
                 yield path, stem, kind
         else:
-            kind = ARTICLE_SUFFIXES.get(src.suffix.lower(), "sniff")
+            registry_like = src.suffix.lower() in (".yaml", ".yml")  # a registry given as an article
+            kind = "registry" if registry_like else ARTICLE_SUFFIXES.get(src.suffix.lower(), "sniff")
             yield src, src.with_suffix("").name, kind
 
 

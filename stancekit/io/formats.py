@@ -202,6 +202,9 @@ def _parse_file(path: Path, *, stem: str, kind: str, text: str, article: str,
                 encoding: str | None) -> Iterator[dict | _Skip]:
     """Yield article dicts (or _Skip for bad rows) from one file; raise _Skip for a bad file."""
     name = str(path)
+    if kind == "registry":
+        raise _Skip(name, "a YAML file (a speaker registry?), not an article: pass it with --registry "
+                          "(registry= in Python)")
     if kind == "parquet":
         yield from _parse_parquet(path, name=name, stem=stem, text=text, article=article)
         return
@@ -271,8 +274,11 @@ def _parse_file(path: Path, *, stem: str, kind: str, text: str, article: str,
             raise _Skip(name, "whitespace only")
         reader = csv.DictReader(_io.StringIO(raw, newline=""))
         fields = reader.fieldnames or []
-        if _pick(dict.fromkeys(fields), text, TEXT_FIELDS)[0] is None:
+        used = _pick(dict.fromkeys(fields), text, TEXT_FIELDS)[0]
+        if used is None:
             raise _Skip(name, f"no text column {text!r} (columns: {fields})")
+        if used != text:
+            log.info("%s: no %r column; column %r is used as the article text", name, text, used)
         try:
             for rowno, record in enumerate(reader, start=1):
                 row_name = f"{name}:{rowno}"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,14 @@ class _Backend:
     model_version = ""
     fingerprint = ""
     max_length = 0
+    #: Backend-specific ``StanceModel(**options)`` and their defaults; others are refused.
+    OPTIONS: dict[str, Any] = {}
+    #: Statement-frame columns the backend reads per pair (e.g. speaker, role, context); they enter the cache key.
+    pair_fields: tuple[str, ...] = ()
+    #: Per-pair output columns the backend reports (stored in the cache beside the probabilities).
+    info_columns: tuple[str, ...] = ()
+    #: True: the engine hands all cache misses to ``score_stream`` at once, instead of fixed batches to ``score``.
+    streams = False
 
     def __init__(self, owner: StanceModel):
         self.owner = owner
@@ -45,12 +54,30 @@ class _Backend:
     def score(self, texts: list[str], targets: list[Target], spans: list[tuple[int, int] | None]) -> np.ndarray:
         raise NotImplementedError
 
+    def score_stream(self, texts: list[str], targets: list[Target], spans: list[tuple[int, int] | None],
+                     extras: list[dict]) -> Iterator[tuple[int, np.ndarray, dict | None]]:
+        """Yield ``(position, probabilities, info)`` as pairs finish, in any order (``streams = True``).
+
+        A row of NaN probabilities marks a pair that failed: the engine does not cache it.
+        """
+        raise NotImplementedError
+
 
 def _pick_device(device: str | None) -> str:
     import torch
 
     if device:
-        return str(device)
+        device = str(device)
+        try:
+            kind = torch.device(device).type
+        except (RuntimeError, ValueError):
+            raise ValueError(f"Invalid value {device!r} for `device`; choose 'cpu', 'cuda', 'cuda:N' or 'mps'.") from None
+        if kind == "cuda" and not torch.cuda.is_available():
+            raise ValueError(f"`device`={device!r} but CUDA is not available on this machine; use 'cpu' "
+                             "(or leave `device` unset to pick the best one).")
+        if kind == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+            raise ValueError(f"`device`={device!r} but MPS is not available on this machine; use 'cpu'.")
+        return device
     if torch.cuda.is_available():
         return "cuda"
     mps = getattr(torch.backends, "mps", None)
@@ -80,6 +107,17 @@ def _folder_fingerprint(path: Path) -> str:
             if f.suffix == ".json":
                 h.update(f.read_bytes())
     return "dir:" + h.hexdigest()[:16]
+
+
+def _check_max_length(owner, limit: int | None) -> None:
+    """``max_length`` must fit the model's position embeddings (the text window cannot be longer)."""
+    ml = owner.max_length
+    if ml is None:
+        return
+    if not isinstance(ml, int) or isinstance(ml, bool) or ml < 8:
+        raise ValueError(f"Invalid value {ml!r} for `max_length`; give an int >= 8 (tokens).")
+    if limit and ml > limit:
+        raise ValueError(f"`max_length`={ml} exceeds this model's {limit} positions; give at most {limit}.")
 
 
 class _TorchBackend(_Backend):
@@ -170,6 +208,8 @@ class _TorchBackend(_Backend):
         return model, tok
 
     def _max_length(self, tok) -> int:
+        limit = getattr(getattr(self.model, "config", None), "max_position_embeddings", None)
+        _check_max_length(self.owner, limit)
         if self.owner.max_length:
             return int(self.owner.max_length)
         mml = getattr(tok, "model_max_length", None) or 512

@@ -22,9 +22,16 @@ class _DefaultBackend(_TorchBackend):
             # The fused forward (bf16 weights converted once) when the encoder is a plain BERT.
             self.model = _tsc.inference_model(self.model, self.precision)
         self.fused = isinstance(self.model, _tsc.FastTSC)
+        # Models trained with the reporting frame read "SPEAKER CUE: statement" (stancekit.stance.tsc.frame_text).
+        self.uses_frame = bool(tsc.config.get("frame", False))
+        self.calibration = tsc.config.get("calibration")
         self.model_id = tsc.name
         self.model_version = str(tsc.version)
         self.fingerprint = tsc.fingerprint
+        from .backend import _check_max_length
+
+        enc_cfg = getattr(getattr(tsc.model, "encoder", None), "config", None)
+        _check_max_length(o, getattr(enc_cfg, "max_position_embeddings", None))
         self.max_length = int(o.max_length or tsc.max_length)
         self._overheads: dict[tuple[str, bool], int] = {}
 
@@ -49,4 +56,5 @@ class _DefaultBackend(_TorchBackend):
         batch = {k: v.to(self.device) for k, v in batch.items()}
         with torch.inference_mode(), (contextlib.nullcontext() if self.fused else self._autocast()):
             logits = self.model(**batch)
-        return torch.softmax(logits.float(), dim=-1).cpu().numpy()
+        logits = _tsc.calibrate_logits(logits.float(), self.calibration)
+        return torch.softmax(logits, dim=-1).cpu().numpy()

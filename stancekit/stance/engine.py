@@ -33,6 +33,11 @@ latest version):
     Mapping: ``p_favor = max(c, 0)``, ``p_against = max(-c, 0)``,
     ``p_none = 1 - |c|``; the stance is the argmax, so ``|c| > 0.5`` is
     needed for favor/against.
+``llm.v1``
+    A large language model behind any OpenAI-compatible server (vLLM,
+    Ollama, llama.cpp, OpenAI), see :mod:`stancekit.stance.llm`. Pairs run
+    concurrently; a pair that still fails after the retries gets NaN
+    probabilities and ``stance`` None, and is not cached.
 
 Truncation policy: an empty or whitespace-only statement gets ``p_none = 1``
 and stance "none" without a model call. A statement longer than the model
@@ -65,17 +70,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._utils import progress
+from .._utils import is_missing, progress
 from .backend import LABELS, _Backend
 from .cache import ScoreCache, default_cache_dir
 from .classifier import _ClassifierBackend
 from .default import _DefaultBackend
+from .llm import _LLMBackend
 from .nli import _NLIBackend
+from .frame import frame_text, prepare_pair
+from .mentions import resolve_mention
 from .targets import Target, _as_targets
 from .text import _sha, _window, lang_flag
 from .vader import _VaderBackend
 
 log = logging.getLogger(__name__)
+
+#: Finished pairs of a streaming backend written to the cache per transaction (also at least once a second).
+_STREAM_FLUSH = 32
 
 #: Extra columns next to ``SCORE_COLUMNS``.
 EXTRA_COLUMNS = ["truncated", "lang_flag"]
@@ -86,6 +97,7 @@ BACKENDS: dict[str, type[_Backend]] = {
     "nli.v1": _NLIBackend,
     "classifier.v1": _ClassifierBackend,
     "vader.v1": _VaderBackend,
+    "llm.v1": _LLMBackend,
 }
 
 
@@ -153,6 +165,11 @@ class StanceModel:
         Folder of ``scores.sqlite``; default :func:`default_cache_dir`.
     show_progress : bool or None
         Show a progress bar; None means on if the stancekit logger is at INFO or lower.
+    **options
+        Backend-specific options, refused by the other backends. ``llm``:
+        ``base_url``, ``api_key_env``, ``max_concurrency``, ``timeout``,
+        ``max_retries``, ``price_per_1k``, ``few_shot``, ... (see
+        :data:`stancekit.stance.llm.LLM_OPTIONS`).
 
     Examples
     --------
@@ -168,7 +185,7 @@ class StanceModel:
                  templates: Mapping[str, str] | None = None, label_map: Mapping[str, str] | None = None,
                  batch_size: int = 32, device: str | None = None, num_threads: int | None = None,
                  precision: str = "auto", quantize: bool = False, max_length: int | None = None, cache: bool = True,
-                 cache_dir: str | os.PathLike | None = None, show_progress: bool | None = None):
+                 cache_dir: str | os.PathLike | None = None, show_progress: bool | None = None, **options: Any):
         self.model = model
         self.backend = backend
         self.revision = revision
@@ -183,6 +200,7 @@ class StanceModel:
         self.cache = cache
         self.cache_dir = cache_dir
         self.show_progress = show_progress
+        self.options = options
 
     def __repr__(self) -> str:
         return f"StanceModel({self.model!r}, backend={self.backend!r})"
@@ -200,6 +218,10 @@ class StanceModel:
         name = _resolve_backend(self.backend)
         if not isinstance(self.batch_size, int) or self.batch_size < 1:
             raise ValueError(f"Invalid value {self.batch_size!r} for `batch_size`; give a positive int.")
+        unknown = sorted(set(self.options) - set(BACKENDS[name].OPTIONS))
+        if unknown:
+            raise ValueError(f"Unknown option(s) {unknown} for backend {name!r}; "
+                             f"valid: {sorted(BACKENDS[name].OPTIONS) or 'none'}.")
         b = BACKENDS[name](self)
         b.load()
         self.backend_ = b
@@ -214,20 +236,29 @@ class StanceModel:
 
     def _cache_call(self, method: str, *args):
         if self.cache_ is None:
-            return {} if method == "get_many" else None
+            return {} if method.startswith("get") else None
         try:
             return getattr(self.cache_, method)(*args)
-        except sqlite3.Error as exc:
-            warnings.warn(f"score cache {self.cache_.path} disabled: {exc}", stacklevel=4)
+        except (sqlite3.Error, OSError) as exc:  # OSError: the cache folder is a file, or not writable
+            warnings.warn(f"score cache {self.cache_.path} disabled for this run: {exc}", stacklevel=4)
             self.cache_ = None
-            return {} if method == "get_many" else None
+            return {} if method.startswith("get") else None
 
     # -- engine --
 
-    def _score(self, texts: list[str], targets: list[Target], spans: list[tuple[int, int] | None]):
-        """Probabilities (n, 3) and truncated flags for aligned pairs."""
+    def _score(self, texts: list[str], targets: list[Target], spans: list[tuple[int, int] | None],
+               extras: list[dict] | None = None, info_out: list | None = None):
+        """Probabilities (n, 3) and truncated flags for aligned pairs.
+
+        ``extras``: per-pair fields the backend reads (``pair_fields``), part of
+        the cache key. ``info_out``: a list that receives one info dict (or
+        None) per pair, for backends with ``info_columns``. Rows of NaN
+        probabilities (pairs a backend failed on) are returned but not cached.
+        """
         b = self._load()
         n = len(texts)
+        extras = extras if extras is not None else [{}] * n
+        info: list[dict | None] = [None] * n
         probs = np.zeros((n, len(LABELS)), dtype=np.float64)
         trunc = np.zeros(n, dtype=bool)
         todo = [i for i in range(n) if texts[i].strip()]
@@ -237,6 +268,8 @@ class StanceModel:
         for i in todo:
             sp = "-" if spans[i] is None else f"{spans[i][0]}:{spans[i][1]}"
             raw = f"{self.settings_key_}\x1f{targets[i].key}\x1f{shas[texts[i]]}\x1f{sp}"
+            if extras[i]:  # only backends with pair_fields: other keys stay as they were
+                raw += "\x1f" + _sha(json.dumps(extras[i], sort_keys=True, default=str))
             keys[i] = hashlib.sha256(raw.encode()).hexdigest()
         hits = self._cache_call("get_many", [keys[i] for i in todo])
         miss = []
@@ -246,6 +279,10 @@ class StanceModel:
                 miss.append(i)
             else:
                 probs[i], trunc[i] = h[:3], h[3]
+        if info_out is not None and b.info_columns and len(miss) < len(todo):
+            missed = set(miss)
+            for i, note in self._hit_info(keys, [i for i in todo if i not in missed]):
+                info[i] = note
         # The same (text, target, span) twice in one call (group-reference rows,
         # syndicated copy) is scored once and copied.
         first: dict[str, int] = {}
@@ -273,20 +310,115 @@ class StanceModel:
                     trunc[i] = True
                     ntok = max(budget, 8)
                 items[i] = (text, span, ntok)
-            # Longest first, like sentence-transformers: padding waste stays low, order is restored below.
-            order = sorted(miss, key=lambda i: -items[i][2])
-            bs = self.batch_size
-            with progress(total=math.ceil(len(order) / bs), desc="stance", unit="batch",
-                          show_progress=self.show_progress) as bar:
-                for s in range(0, len(order), bs):
-                    idx = order[s:s + bs]
-                    p = b.score([items[i][0] for i in idx], [targets[i] for i in idx], [items[i][1] for i in idx])
-                    probs[idx] = p
-                    self._cache_call("put_many", [(keys[i], probs[i], trunc[i]) for i in idx])
-                    bar.update(1)
+            if b.streams:
+                self._score_stream(b, miss, items, targets, extras, keys, probs, trunc, info)
+            else:
+                # Longest first, like sentence-transformers: padding waste stays low, order is restored below.
+                order = sorted(miss, key=lambda i: -items[i][2])
+                bs = self.batch_size
+                with progress(total=math.ceil(len(order) / bs), desc="stance", unit="batch",
+                              show_progress=self.show_progress) as bar:
+                    for s in range(0, len(order), bs):
+                        idx = order[s:s + bs]
+                        p = b.score([items[i][0] for i in idx], [targets[i] for i in idx], [items[i][1] for i in idx])
+                        probs[idx] = p
+                        self._cache_call("put_many", [(keys[i], probs[i], trunc[i]) for i in idx
+                                                      if np.isfinite(probs[i]).all()])
+                        bar.update(1)
         for i in dups:
-            probs[i], trunc[i] = probs[first[keys[i]]], trunc[first[keys[i]]]
+            probs[i], trunc[i], info[i] = probs[first[keys[i]]], trunc[first[keys[i]]], info[first[keys[i]]]
+        if info_out is not None:
+            info_out[:] = info
         return probs, trunc
+
+    # -- adaptation --
+
+    def fine_tune(self, data: pd.DataFrame, *, out: str | os.PathLike | None = None, text: str = "text",
+                  target: str = "target", stance: str = "stance", articles: Any = None, epochs: int | None = None,
+                  lr: float | None = None, batch_size: int | None = None, seed: int | None = None) -> StanceModel:
+        """Adapt this model to your own labelled statements; returns ``self``, now using the adapted model.
+
+        Only the default backend (or an artifact of it) can be fine-tuned. A few
+        hundred labels and a few minutes on a CPU are typical (README, learning
+        curve). See :func:`stancekit.stance.train.fine_tune` for the details.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame
+            Labelled pairs: ``text``, ``target``, ``stance`` (favor / none / against),
+            optionally ``speaker``, ``cue``, ``article``, ``start``.
+        out : path, optional
+            Also write the adapted artifact here; ``StanceModel(out)`` loads it later.
+        articles : pandas.DataFrame or dict, optional
+            Article texts, as for :meth:`predict`.
+        epochs, lr, batch_size, seed : optional
+            Override the fine-tuning defaults (``FINE_TUNE_DEFAULTS``).
+
+        Examples
+        --------
+        >>> sm = StanceModel().fine_tune(my_labels, out="my-model/")  # doctest: +SKIP
+        >>> StanceModel("my-model/").predict(statements, targets=["Donald Trump"])  # doctest: +SKIP
+        """
+        from . import tsc as _tsc
+        from .train import fine_tune
+
+        if _resolve_backend(self.backend) != "default.v1":
+            raise ValueError(f"fine_tune works with the default backend only, not {self.backend!r}.")
+        init = self.model
+        if init is None and getattr(self, "backend_", None) is not None and isinstance(self.backend_.tsc, _tsc.TSC):
+            init = self.backend_.tsc
+        tsc = fine_tune(data, init=init, out=out, text=text, target=target, stance=stance, articles=articles,
+                        show_progress=self.show_progress, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed)
+        self.model = tsc
+        self.backend_ = None
+        return self
+
+    def _hit_info(self, keys: dict, idx: list[int]):
+        found = self._cache_call("get_info", [keys[i] for i in idx])
+        for i in idx:
+            if keys[i] in found:
+                try:
+                    yield i, json.loads(found[keys[i]])
+                except ValueError:
+                    pass
+
+    def _score_stream(self, b, miss, items, targets, extras, keys, probs, trunc, info) -> None:
+        """All misses to ``b.score_stream`` at once (its own concurrency applies); cache as pairs finish.
+
+        Finished pairs are written every ``_STREAM_FLUSH`` pairs or second, and
+        on the way out (also on Ctrl-C or an error), so an interrupted run
+        resumes where it stopped. Failed (NaN) pairs are not cached.
+        """
+        import time
+
+        pending: list[int] = []
+        last = time.monotonic()
+
+        def flush() -> None:
+            nonlocal last
+            if pending:
+                rows = [(keys[i], probs[i], trunc[i]) for i in pending]
+                notes = {keys[i]: json.dumps(info[i]) for i in pending if info[i] is not None}
+                self._cache_call("put_many", rows, notes)
+                pending.clear()
+            last = time.monotonic()
+
+        stream = b.score_stream([items[i][0] for i in miss], [targets[i] for i in miss],
+                                [items[i][1] for i in miss], [extras[i] for i in miss])
+        try:
+            with progress(total=len(miss), desc=f"stance ({b.name})", unit="pair",
+                          show_progress=self.show_progress) as bar:
+                for j, p, note in stream:
+                    i = miss[j]
+                    probs[i], info[i] = p, note
+                    if np.isfinite(probs[i]).all():
+                        pending.append(i)
+                    if len(pending) >= _STREAM_FLUSH or time.monotonic() - last > 1.0:
+                        flush()
+                    bar.update(1)
+        finally:
+            stream.close()
+            flush()
 
     # -- public --
 
@@ -318,11 +450,11 @@ class StanceModel:
             tl = tl * len(texts)
         if len(tl) != len(texts):
             raise ValueError(f"`targets` has {len(tl)} entries for {len(texts)} texts; give one or one per text.")
-        spans = [_first(t.find_mentions(x)) for x, t in zip(texts, tl)]
+        spans = [resolve_mention(x, t)[0] for x, t in zip(texts, tl)]
         return self._score(texts, tl, spans)[0]
 
     def predict(self, statements: pd.DataFrame | Sequence[str], targets: Any = None, *,
-                text: str = "text") -> pd.DataFrame:
+                text: str = "text", articles: Any = None) -> pd.DataFrame:
         """Score every (statement, target) pair.
 
         Parameters
@@ -330,21 +462,33 @@ class StanceModel:
         statements : pandas.DataFrame or list of str
             A frame with a ``text`` column (other columns are kept, e.g. speaker
             and group from :func:`stancekit.extraction.extract_statements`), or
-            a list of statements.
+            a list of statements. Optional columns used when present:
+            ``speaker`` and ``cue`` (the reporting frame: models trained with it
+            read "SPEAKER CUE: statement"; a statement whose speaker is the
+            target, or its side, is the target's own), and ``article`` +
+            ``start`` (where the statement sits in its article, for ``articles=``).
         targets : list of str/Target, dict or None
             Targets to score every statement against; a dict maps a name to its
             aliases. None reads a ``target`` column (and optional
             ``target_start``/``target_end`` mention offsets) from the frame.
         text : str
             The column holding the statement text.
+        articles : pandas.DataFrame or dict, optional
+            The articles the statements come from (a frame with ``article`` and
+            ``text`` columns as from :func:`stancekit.io.read_articles`, or a
+            dict of article id -> text). With them, pronouns and role nouns
+            that refer to the target through the article count as mentions
+            (:mod:`stancekit.stance.mentions`); needs an ``article`` column.
 
         Returns
         -------
         pandas.DataFrame
             One row per statement and target (statement-major, then target
-            order): the input columns plus ``SCORE_COLUMNS``, ``truncated`` and
-            ``lang_flag``. ``df.attrs["stancekit"]`` records backend, model,
-            fingerprint and version.
+            order): the input columns plus ``SCORE_COLUMNS``, ``target_mention``
+            (name / alias / role / pronoun / speaker / cue / given / none: how
+            the target was found, :data:`stancekit.stance.mentions.MENTION_KINDS`), ``target_start``/``target_end`` (the mention in
+            ``text``, pd.NA when none), ``truncated`` and ``lang_flag``.
+            ``df.attrs["stancekit"]`` records backend, model, fingerprint and version.
 
         Examples
         --------
@@ -358,21 +502,57 @@ class StanceModel:
             frame = statements
             if text not in frame.columns:
                 raise KeyError(f"`statements` lacks the text column {text!r}; it has {list(frame.columns)}.")
-        else:
+        elif isinstance(statements, Sequence) and not isinstance(statements, (bytes, bytearray)):
             frame = pd.DataFrame({text: list(statements)})
+        else:
+            raise TypeError(f"`statements` must be a DataFrame or a list of str, not {type(statements).__name__}.")
+        if targets is not None:
+            tlist = _as_targets(targets)  # checked before any work
+        elif "target" not in frame.columns:
+            raise ValueError("Give `targets`, or a `target` column in `statements`.")
+        art_texts = _article_texts(articles, frame)
         raw = frame[text].tolist()
         bad = sum(not isinstance(t, str) for t in raw)
         if bad:
             warnings.warn(f"{bad} statement(s) without text scored as empty (stance 'none').", stacklevel=2)
         texts = [_clean_text(t) for t in raw]
-        rows, tl, spans = [], [], []
+        n = len(frame)
+        speakers = _column(frame, "speaker", n)
+        cues = _column(frame, "cue", n)
+        art_ids = _column(frame, "article", n)
+        starts = _column(frame, "start", n)
+        rows, tl, spans, hows = [], [], [], []
+
+        b = self._load()
+        use_frame = bool(getattr(b, "uses_frame", False))
+        model_texts: list[str] = []
+        model_spans: list[tuple[int, int] | None] = []
+
+        def add(r: int, t: Target, given: tuple[int, int] | None = None) -> None:
+            spk, cue = _str_or_none(speakers[r]), _str_or_none(cues[r])
+            if given is not None:
+                framed, shift, _ = frame_text(texts[r], spk, cue) if use_frame else (texts[r], 0, None)
+                model_texts.append(framed)
+                model_spans.append((given[0] + shift, given[1] + shift))
+                spans.append(given)
+                hows.append("given")
+                return
+            art = art_texts.get(art_ids[r]) if art_texts and isinstance(art_ids[r], str) else None
+            mtext, mspan, span, how = prepare_pair(texts[r], t, speaker=spk, cue=cue, article=art,
+                                                   start=_int_or_none(starts[r]), frame=use_frame)
+            model_texts.append(mtext)
+            model_spans.append(mspan)
+            spans.append(span)
+            hows.append(how)
+
         if targets is None:
             if "target" not in frame.columns:
                 raise ValueError("Give `targets`, or a `target` column in `statements`.")
-            starts = frame["target_start"].tolist() if "target_start" in frame.columns else [None] * len(frame)
-            ends = frame["target_end"].tolist() if "target_end" in frame.columns else [None] * len(frame)
+            tstarts = _column(frame, "target_start", n)
+            tends = _column(frame, "target_end", n)
             tcache: dict[str, Target] = {}
-            for r, (name, s, e) in enumerate(zip(frame["target"].tolist(), starts, ends)):
+            bad_spans = 0
+            for r, (name, s, e) in enumerate(zip(frame["target"].tolist(), tstarts, tends)):
                 if isinstance(name, Target):
                     t = name
                 elif isinstance(name, str) and name.strip():
@@ -382,34 +562,48 @@ class StanceModel:
                 rows.append(r)
                 tl.append(t)
                 span = _given_span(s, e, len(texts[r]))
-                spans.append(span if span is not None else _first(t.find_mentions(texts[r])))
+                if span is None and not (_is_na(s) and _is_na(e)):
+                    bad_spans += 1
+                add(r, t, span)
+            if bad_spans:
+                warnings.warn(f"{bad_spans} row(s) with target_start/target_end out of range or reversed; "
+                              "their mentions were looked up in the text instead.", stacklevel=2)
         else:
-            tlist = _as_targets(targets)
-            for r, x in enumerate(texts):
+            for r in range(n):
                 for t in tlist:
                     rows.append(r)
                     tl.append(t)
-                    spans.append(_first(t.find_mentions(x)))
-        b = self._load()
+                    add(r, t)
         pair_texts = [texts[r] for r in rows]
-        probs, trunc = self._score(pair_texts, tl, spans)
+        extras = _pair_extras(frame, rows, b.pair_fields)
+        if art_texts and "context" in b.pair_fields and "context" not in frame.columns:
+            extras = _add_article_context(extras, rows, art_ids, starts, texts, art_texts)
+        info: list = []
+        probs, trunc = self._score(model_texts, tl, model_spans, extras=extras, info_out=info)
         flags = {x: lang_flag(x) for x in set(texts)}
         out = frame.iloc[rows].reset_index(drop=True)
         p_against, p_none, p_favor = probs[:, 0], probs[:, 1], probs[:, 2]
+        stance = np.array(LABELS, dtype=object)[probs.argmax(axis=1)]
+        stance[np.isnan(probs).any(axis=1)] = None  # a pair the backend failed on
         scores = pd.DataFrame({
             "target": [t.name for t in tl],
-            "stance": np.array(LABELS, dtype=object)[probs.argmax(axis=1)],
+            "stance": stance,
             "p_favor": p_favor,
             "p_none": p_none,
             "p_against": p_against,
             "tone": p_favor - p_against,
             "intensity": 1.0 - p_none,
-            "target_mentioned": [s is not None for s in spans],
+            "target_mentioned": [h != "none" for h in hows],
+            "target_mention": hows,
+            "target_start": pd.array([sp[0] if sp is not None else pd.NA for sp in spans], dtype="Int64"),
+            "target_end": pd.array([sp[1] if sp is not None else pd.NA for sp in spans], dtype="Int64"),
             "model": b.model_id,
             "model_version": b.model_version,
             "truncated": trunc,
             "lang_flag": [flags[x] for x in pair_texts],
         })
+        for col in b.info_columns:
+            scores[col] = [note.get(col) if note else None for note in info]
         keep = [c for c in out.columns if c not in scores.columns]
         result = pd.concat([out[keep], scores], axis=1)
         result.attrs = dict(frame.attrs)
@@ -432,12 +626,79 @@ def _version() -> str:
     return __version__
 
 
+def _pair_extras(frame: pd.DataFrame, rows: list[int], fields: Sequence[str]) -> list[dict] | None:
+    """Per-pair values of the frame columns a backend reads (``pair_fields``), missing ones left out."""
+    cols = {f: frame[f].tolist() for f in fields if f in frame.columns}
+    if not cols:
+        return None
+    out = []
+    for r in rows:
+        d = {}
+        for f, vals in cols.items():
+            v = vals[r]
+            if not is_missing(v) and str(v).strip():
+                d[f] = str(v).strip()
+        out.append(d)
+    return out
+
+
+def _add_article_context(extras: list[dict] | None, rows: list[int], art_ids: list, starts: list, texts: list[str],
+                         art_texts: dict[str, str]) -> list[dict]:
+    """Add ``context`` (the sentences around the statement) for backends that read it (llm)."""
+    from .llm_prompt import context_around
+
+    extras = extras if extras is not None else [{} for _ in rows]
+    for k, r in enumerate(rows):
+        art = art_texts.get(art_ids[r]) if isinstance(art_ids[r], str) else None
+        st = _int_or_none(starts[r])
+        if art and st is not None and texts[r] and 0 <= st < st + len(texts[r]) <= len(art):
+            extras[k] = {**extras[k], "context": context_around(art, st, st + len(texts[r]))}
+    return extras
+
+
 def _clean_text(t: Any) -> str:
     return t if isinstance(t, str) else ""
 
 
-def _first(spans: list[tuple[int, int]]) -> tuple[int, int] | None:
-    return spans[0] if spans else None
+def _is_na(v: Any) -> bool:
+    try:
+        return v is None or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _int_or_none(v: Any) -> int | None:
+    if _is_na(v):
+        return None
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _str_or_none(v: Any) -> str | None:
+    return v if isinstance(v, str) and v.strip() else None
+
+
+def _column(frame: pd.DataFrame, name: str, n: int) -> list:
+    return frame[name].tolist() if name in frame.columns else [None] * n
+
+
+def _article_texts(articles: Any, frame: pd.DataFrame) -> dict[str, str]:
+    """article id -> text from ``articles`` (a frame or a dict); {} when None."""
+    if articles is None:
+        return {}
+    if "article" not in frame.columns:
+        raise ValueError("`articles` needs an `article` column in `statements` to find each statement's article.")
+    if isinstance(articles, pd.DataFrame):
+        missing = [c for c in ("article", "text") if c not in articles.columns]
+        if missing:
+            raise KeyError(f"`articles` lacks column(s) {missing}; it has {list(articles.columns)}.")
+        return {str(a): t for a, t in zip(articles["article"], articles["text"]) if isinstance(t, str)}
+    if isinstance(articles, Mapping):
+        return {str(a): t for a, t in articles.items() if isinstance(t, str)}
+    raise TypeError(f"`articles` must be a DataFrame with article and text columns or a dict of id -> text, "
+                    f"not {type(articles).__name__}.")
 
 
 def _given_span(s: Any, e: Any, n: int) -> tuple[int, int] | None:

@@ -428,6 +428,15 @@ def inference_model(model: TSCModel, precision: str) -> nn.Module:
     return model
 
 
+def calibrate_logits(logits: torch.Tensor, calibration: dict | None) -> torch.Tensor:
+    """Apply a fitted temperature and per-class bias (config ``"calibration"``) to logits."""
+    if not calibration:
+        return logits
+    t = float(calibration.get("temperature", 1.0))
+    bias = torch.tensor(calibration.get("bias", [0.0] * logits.shape[-1]), dtype=logits.dtype, device=logits.device)
+    return logits / t + bias
+
+
 def mark_text(text: str, span: tuple[int, int] | None) -> tuple[str, tuple[int, int] | None]:
     """Insert the mention markers; return the marked text and the mention's span in it."""
     if span is None:
@@ -530,6 +539,8 @@ class TSC:
         self.name = config.get("name", "stancekit-minilm-lora")
         self.version = config.get("version", "0")
         self.max_length = int(config.get("max_length", 128))
+        self.path: Path | None = None        # the artifact folder it was loaded from, if any
+        self.base_path: str | None = None
 
     def encode(self, texts: list[str], targets: list[str], spans: list[tuple[int, int] | None]):
         return encode(self.tokenizer, texts, targets, spans, self.max_length)
@@ -576,8 +587,11 @@ def _file_sha256(path: Path) -> str:
 
 
 def load_tsc(artifact_dir: str | Path | None = None, *, base_path: str | None = None,
-             device: str = "cpu") -> TSC:
+             device: str = "cpu", merge: bool = True, lora_dropout: float = 0.0) -> TSC:
     """Load the adapter in ``artifact_dir`` (default: the shipped one) onto its base model.
+
+    ``merge=False`` keeps the LoRA matrices apart (trainable, for fine-tuning;
+    ``lora_dropout`` applies then); the default folds them into the base weights.
 
     Raises
     ------
@@ -605,7 +619,8 @@ def load_tsc(artifact_dir: str | Path | None = None, *, base_path: str | None = 
             base_path = default_base_path()
     try:
         tokenizer, model = build_model(base_path, r=int(config["lora_r"]), alpha=float(config["lora_alpha"]),
-                                       lora_dropout=0.0, head_size=int(config.get("head_size", 256)),
+                                       lora_dropout=0.0 if merge else lora_dropout,
+                                       head_size=int(config.get("head_size", 256)),
                                        from_layer=int(config.get("lora_from_layer", 0)))
         state = {k: v.float() for k, v in state.items()}
         missing, unexpected = model.load_state_dict(state, strict=False)
@@ -616,11 +631,14 @@ def load_tsc(artifact_dir: str | Path | None = None, *, base_path: str | None = 
         raise
     except Exception as exc:
         raise StancekitError(f"could not load stance model from {art} on base {base_path}: {exc}; {_HOW_TO_GET}") from exc
-    merge_lora(model.encoder)
+    if merge:
+        merge_lora(model.encoder)
     model.eval()
     model.to(device)
     fp = hashlib.sha256((_file_sha256(ad_path) + json.dumps(config, sort_keys=True)).encode()).hexdigest()[:16]
-    return TSC(tokenizer, model, config, card, fp)
+    tsc = TSC(tokenizer, model, config, card, fp)
+    tsc.path, tsc.base_path = art, base_path
+    return tsc
 
 
 def save_artifact(out_dir: str | Path, state: dict[str, torch.Tensor], config: dict, card: dict) -> Path:
