@@ -703,15 +703,19 @@ def _describe_source(source: Any) -> str:
 
 def _write_corpus_outputs(out, summary, scores, statements, infos, source, spec, *, by, targets, report,
                           chart_formats) -> None:
-    """summary.csv, and the charts and report.html computed from the gathered scores."""
-    from .io import write_frame
-    from .report import order_summary_columns
+    """summary.csv, and the charts and report.html computed from the gathered scores.
 
+    They are written through :class:`stancekit.report.RunFolder`: staged, then moved into place together,
+    and the previous run's end outputs that this one does not write again (last run's SVGs) are removed.
+    The partition folders and ``run.json`` are the corpus run's own and are not part of that set.
+    """
     import hashlib
     import json
 
     from ._corpus import RUN_FILE
     from ._utils import atomic_write_text
+    from .io import write_frame
+    from .report import RunFolder, order_summary_columns
 
     # Nothing new since the last run wrote these files: keep them (charts take seconds to draw).
     run_file = out / RUN_FILE
@@ -723,17 +727,18 @@ def _write_corpus_outputs(out, summary, scores, statements, infos, source, spec,
     if record.get("final") == final and all(p.is_file() for p in wanted):
         log.info("%s: summary, charts and report are up to date", out)
         return
-    record.pop("final", None)
-    atomic_write_text(run_file, json.dumps(record, indent=1, sort_keys=True, default=str))
-    write_frame(order_summary_columns(summary, by), out / "summary.csv", format="csv")
-    if report:
-        _write_report(out, summary, scores, statements, infos, source, spec, by=by, targets=targets,
-                      chart_formats=chart_formats)
+    with RunFolder(out) as run:
+        write_frame(order_summary_columns(summary, by), run.staging / "summary.csv", format="csv")
+        if report:
+            _write_report(run.staging, summary, scores, statements, infos, source, spec, by=by, targets=targets,
+                          chart_formats=chart_formats)
+        run.publish({"command": "analyze", "by": by, "targets": targets})
+    # "final" describes the end outputs now in place; an interrupted run leaves the old ones and the old key
     record["final"] = final
     atomic_write_text(run_file, json.dumps(record, indent=1, sort_keys=True, default=str))
 
 
-def _write_report(out, summary, scores, statements, infos, source, spec, *, by, targets,
+def _write_report(folder, summary, scores, statements, infos, source, spec, *, by, targets,
                   chart_formats) -> None:
     from .report import save_charts, write_report
 
@@ -750,8 +755,8 @@ def _write_report(out, summary, scores, statements, infos, source, spec, *, by, 
              else [])
     result = AnalysisResult(articles=articles, statements=statements, scores=scores, summary=summary, by=by,
                             targets=targets, group_order=order)
-    charts = save_charts(result, out, formats=chart_formats)
-    write_report(result, out / "report.html", charts=charts)
+    charts = save_charts(result, folder, formats=chart_formats)
+    write_report(result, folder / "report.html", charts=charts)
 
 
 def _run_on_dask(client: Any, work: Any, spec: Any, out: Any, *, show: bool, dask_frame: bool):
