@@ -11,6 +11,7 @@ Examples
 --------
 >>> import stancekit
 >>> res = stancekit.analyze("seeds/", targets=["the United States"])   # doctest: +SKIP
+>>> big = stancekit.analyze_corpus("news/*.jsonl", "out/news", targets=["Canada"])   # doctest: +SKIP
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ _LAZY = {
     "summarize": "analysis",
     "compare": "analysis",
     "analyze": "pipeline",
+    "analyze_corpus": "pipeline",
     "show_article": "display",
     "highlight_statements": "display",
     "evaluate_statements": "evaluation",

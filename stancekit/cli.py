@@ -804,50 +804,79 @@ def _add_analyze(p: argparse.ArgumentParser) -> None:
     p.add_argument("--svg", action="store_true", help="also write the charts as SVG")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
     _add_llm_options(p)
+    _add_corpus_options(p)
     p.set_defaults(func=_cmd_analyze, targets=None)
 
 
-#: Leading columns of scores.csv (the rest follow in their original order).
-_SCORES_CSV_FIRST = ["speaker", "group", "text", "target", "stance", "p_favor", "p_none", "p_against", "tone"]
+def _add_corpus_options(p: argparse.ArgumentParser) -> None:
+    """Options of streaming corpus runs (partitions, resuming, Dask)."""
+    g = p.add_argument_group("large corpora")
+    g.add_argument("--partition-size", type=int, default=100, metavar="N",
+                   help="articles per partition, the unit of work and of recovery (default 100)")
+    g.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="run on a local Dask cluster of N worker processes (needs stancekit[scale])")
+    g.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run on an existing Dask cluster, e.g. tcp://HOST:8786 (needs stancekit[scale])")
+    g.add_argument("--overwrite", action="store_true",
+                   help="replace the outputs of a run with another model or options in the output folder")
+
+
+def _dask_client(args: argparse.Namespace):
+    """A Dask client for --workers/--scheduler, or None; (client, cluster) to close afterwards."""
+    if args.workers is not None and args.scheduler:
+        raise ValueError("give either --workers (a local cluster) or --scheduler (an existing one), not both")
+    if args.workers is None and not args.scheduler:
+        return None, None
+    if args.workers is not None and args.workers < 1:
+        raise ValueError(f"--workers must be at least 1, not {args.workers}")
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise StancekitError("--workers/--scheduler need dask: pip install 'stancekit[scale]'") from exc
+    if args.scheduler:
+        try:
+            return Client(args.scheduler, timeout="30s"), None
+        except OSError as exc:
+            raise StancekitError(f"cannot reach the Dask scheduler at {args.scheduler}: {exc}") from exc
+    # One thread per worker process: spaCy and torch are not thread-parallel here, and processes add the cores.
+    cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True)
+    return Client(cluster), cluster
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from . import io as _io
     from .models import StanceModel, Target
-    from .pipeline import analyze
-    from .report import RunFolder, format_summary, order_summary_columns, save_charts, write_report
+    from .pipeline import analyze_corpus
+    from .report import RunFolder, format_summary, order_summary_columns
 
     if not args.targets:
         raise ValueError("give at least one --target TEXT (what the stance is toward)")
-    # checks first: a bad -o, --n-boot or --registry is reported before any article is read
-    out = RunFolder.check(args.output)
+    # checks first: a bad -o, --n-boot, --partition-size or --registry is reported before any article is read
+    RunFolder.check(args.output)
     _check_count("--n-boot", args.n_boot)
+    _check_count("--partition-size", args.partition_size)
     registry = _check_registry(args.registry)
-    _check_cache()
     targets = [Target(name, aliases=aliases) for name, aliases in args.targets]
-    model = StanceModel(args.model, backend=args.backend, precision=args.precision,
+    # No SQLite score cache: the partition files are the cache of a corpus run.
+    model = StanceModel(args.model, backend=args.backend, precision=args.precision, cache=False,
                         show_progress=_progress_flag(args), **_llm_options(args))
-    result = analyze(args.paths, targets=targets, registry=registry, by=args.by, model=model,
-                     mentioned_only=args.mentioned_only, n_boot=args.n_boot,
-                     seed=args.seed, show_progress=_progress_flag(args))
-    scores = result.scores
-    scores = scores[[c for c in _SCORES_CSV_FIRST if c in scores.columns]
-                    + [c for c in scores.columns if c not in _SCORES_CSV_FIRST]]
-    summary = order_summary_columns(result.summary, args.by)
-    # everything goes to a staging folder and is moved into place together; outputs of an
-    # earlier run that this one did not write again are removed (see report.RunFolder)
-    with RunFolder(out) as run:
-        _io.write_frame(result.statements, run.staging / "statements.csv", format="csv")
-        _io.write_frame(scores, run.staging / "scores.csv", format="csv")
-        _io.write_frame(summary, run.staging / "summary.csv", format="csv")
-        charts = save_charts(result, run.staging, formats=("png", "svg") if args.svg else ("png",))
-        write_report(result, run.staging / "report.html", charts=charts)
-        run.publish({"command": "analyze", "by": args.by, "targets": result.targets})
-    log.info("wrote statements.csv, scores.csv, summary.csv, %d chart(s) and report.html to %s", len(charts), out)
+    client, cluster = _dask_client(args)
+    try:
+        result = analyze_corpus(args.paths, args.output, targets=targets, registry=registry, by=args.by,
+                                model=model, mentioned_only=args.mentioned_only, n_boot=args.n_boot, seed=args.seed,
+                                partition_size=args.partition_size, client=client, overwrite=args.overwrite,
+                                chart_formats=("png", "svg") if args.svg else ("png",),
+                                show_progress=_progress_flag(args))
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    log.info("wrote statements/, scores/ (Parquet), summary.csv, charts and report.html to %s "
+             "(%d of %d partition(s) processed now)", args.output, result.n_processed, result.n_partitions)
 
-    shown = format_summary(summary)
+    shown = format_summary(order_summary_columns(result.summary, args.by))
     cols = [c for c in shown.columns if c not in ("n_articles", "intensity", "target")]
     if "target" in shown.columns:  # several targets: read the table target by target
         cols = ["target", *cols]
@@ -857,8 +886,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             print("no statements found")
         else:
             print(shown[cols].to_string(index=False, na_rep="-", float_format=lambda x: f"{x:.2f}"))
-    print(f"\n{len(result.articles)} article(s), {len(result.statements)} statement(s); "
-          f"model: {', '.join(result.models) or '-'}; output in {out}/")
+    print(f"\n{result.n_articles} article(s), {result.n_statements} statement(s); "
+          f"model: {', '.join(result.models) or '-'}; output in {args.output.rstrip('/')}/")
     return 0
 
 

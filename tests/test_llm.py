@@ -398,7 +398,7 @@ def test_cli_score_and_analyze_with_llm(server, tmp_path, capsys, caplog, monkey
     rc = cli.main(["analyze", str(seed), "--target", "the United States", "--backend", "llm", "--model", "rule-model",
                    "--base-url", server.base_url, "--n-boot", "50", "-q", "-o", str(tmp_path / "an")])
     assert rc == 0
-    scores = pd.read_csv(tmp_path / "an" / "scores.csv")
+    scores = pd.read_parquet(tmp_path / "an" / "scores")  # analyze writes partitioned Parquet
     assert len(scores) > 10 and set(scores["prob_source"]) == {"logprobs"}
     assert (scores["model"] == "rule-model").all()
 

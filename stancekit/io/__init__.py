@@ -1,7 +1,7 @@
 """Read news articles from files or frames, and write/read result frames.
 
-No NLP happens here: this module turns files (``.txt``, ``.md``, ``.html``,
-``.jsonl``, ``.csv``, ``.json``) or a DataFrame into an articles frame with
+No NLP happens here: this package turns files (``.txt``, ``.md``, ``.html``,
+``.jsonl``, ``.csv``, ``.json``, ``.parquet``) or a DataFrame into an articles frame with
 the columns :data:`stancekit.schema.ARTICLE_COLUMNS`, and writes result
 frames as JSONL, CSV or Parquet, atomically.
 

@@ -188,7 +188,10 @@ def iter_articles(
                           show_progress=show_progress, on_skip=on_skip)
 
 
-def _iter_articles(source, paths, *, text, article, errors, encoding, show_progress, on_skip) -> Iterator[dict]:
+def _iter_articles(source, paths, *, text, article, errors, encoding, show_progress, on_skip,
+                   jobs: Iterable[tuple[Path, str, str]] | None = None) -> Iterator[dict]:
+    """The generator behind :func:`iter_articles`; ``jobs`` replaces walking ``paths``
+    with an explicit list of ``(path, stem, kind)`` (a corpus partition's files)."""
     skips: list[_Skip] = []
     total = 0
     n_yielded = 0
@@ -223,7 +226,7 @@ def _iter_articles(source, paths, *, text, article, errors, encoding, show_progr
             n_yielded += 1
             yield unique(item, f"{item['article']}#2")
     else:
-        bar = progress(_file_jobs(paths), show_progress=show_progress, desc="reading articles", unit="file")
+        bar = progress(_file_jobs(paths) if jobs is None else jobs, show_progress=show_progress, desc="reading articles", unit="file")
         for path, stem, kind in bar:
             try:
                 for item in _parse_file(path, stem=stem, kind=kind, text=text, article=article,
@@ -270,7 +273,8 @@ def read_articles(
       ``<title>``/``<h1>``, outlet and date from the ``og:site_name`` and
       ``article:published_time`` meta tags.
     - ``.jsonl``: one article per line; ``.json``: a list of such objects;
-      ``.csv``: one article per row. The text is in the field named by
+      ``.csv`` and ``.parquet`` (needs pyarrow; read a batch of rows at a
+      time): one article per row. The text is in the field named by
       ``text`` (else ``body``, ``content``), the id in ``article`` (else
       ``id``, ``doc_id``); ``title``, ``outlet``, ``date`` and ``source``
       fields are kept.

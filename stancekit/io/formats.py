@@ -31,7 +31,14 @@ ARTICLE_SUFFIXES = {
     ".ndjson": "jsonl",
     ".csv": "csv",
     ".json": "json",
+    ".parquet": "parquet",
+    ".pq": "parquet",
 }
+
+#: Kinds whose files hold many articles (one per line, row or record); the rest hold one.
+MULTI_ARTICLE_KINDS = ("jsonl", "json", "csv", "parquet")
+#: Rows read from a Parquet file at a time, so a large shard streams.
+PARQUET_BATCH_ROWS = 1024
 
 #: Field names tried, in order, after the one given by ``text=`` / ``article=``.
 TEXT_FIELDS = ("text", "body", "content")
@@ -198,6 +205,9 @@ def _parse_file(path: Path, *, stem: str, kind: str, text: str, article: str,
     if kind == "registry":
         raise _Skip(name, "a YAML file (a speaker registry?), not an article: pass it with --registry "
                           "(registry= in Python)")
+    if kind == "parquet":
+        yield from _parse_parquet(path, name=name, stem=stem, text=text, article=article)
+        return
     raw = _read_text(path, name, encoding)
     if kind == "sniff":
         head = raw.lstrip()[:200].lower()
@@ -281,3 +291,29 @@ def _parse_file(path: Path, *, stem: str, kind: str, text: str, article: str,
             raise _Skip(name, f"bad CSV ({exc})") from exc
     else:  # pragma: no cover - kinds come from ARTICLE_SUFFIXES
         raise ValueError(f"unknown kind {kind!r}")
+
+
+def _parse_parquet(path: Path, *, name: str, stem: str, text: str, article: str) -> Iterator[dict | _Skip]:
+    """Yield the articles of a Parquet file, one row group batch at a time (bounded memory)."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise _Skip(name, "reading Parquet needs pyarrow (pip install pyarrow)") from exc
+    try:
+        pfile = pq.ParquetFile(path)
+    except Exception as exc:  # OSError, or pyarrow's ArrowInvalid for a corrupt footer
+        raise _Skip(name, f"not Parquet ({exc})") from exc
+    fields = pfile.schema_arrow.names
+    if _pick(dict.fromkeys(fields), text, TEXT_FIELDS)[0] is None:
+        raise _Skip(name, f"no text column {text!r} (columns: {fields})")
+    if pfile.metadata.num_rows == 0:
+        raise _Skip(name, "no rows")
+    rowno = 0
+    for batch in pfile.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+        for record in batch.to_pylist():
+            rowno += 1
+            try:
+                yield _record_article(record, text=text, article=article, default_id=f"{stem}:{rowno}",
+                                      source=name, name=f"{name}:{rowno}")
+            except _Skip as skip:
+                yield skip
