@@ -288,22 +288,33 @@ def _labels_df():
     return pd.DataFrame(rows, columns=["text", "stance"]).assign(target="canada")
 
 
+def _tone_gap(model, texts, stances):
+    """Mean tone of the favor-labelled texts minus that of the against-labelled ones."""
+    tone = model.predict(list(texts), targets=["canada"])["tone"].to_numpy()
+    st = np.asarray(stances)
+    return float(tone[st == "favor"].mean() - tone[st == "against"].mean())
+
+
 def test_fine_tune_on_50_labels_moves_predictions_the_right_way(tiny_artifact, tmp_path):
     df = _labels_df()
     assert len(df) == 50
-    probe_f, probe_a = ["canada is a good partner said the minister"], ["they oppose the bad canada deal"]
+    # Probes not among the 50 labels (the tiny model knows only a ~100-word vocabulary).
+    probes = (["the minister said canada is a good partner", "they support the canada trade deal",
+               "oppose the bad canada deal", "canada is bad for trade"], ["favor", "favor", "against", "against"])
     sm = StanceModel(tiny_artifact, cache=False, precision="fp32")
-    tone = lambda m, x: float(m.predict(x, targets=["canada"])["tone"].iloc[0])  # noqa: E731
-    before = tone(sm, probe_f) - tone(sm, probe_a)
+    before = _tone_gap(sm, df["text"], df["stance"]), _tone_gap(sm, *probes)
     tsc = train.fine_tune(df, init=tiny_artifact, out=tmp_path / "ft", epochs=12, lr=1e-2, head_lr=1e-2,
                           show_progress=False)
     after_model = StanceModel(tmp_path / "ft", cache=False, precision="fp32")
-    after = tone(after_model, probe_f) - tone(after_model, probe_a)
-    assert after > before + 0.05, (before, after)
+    after = _tone_gap(after_model, df["text"], df["stance"]), _tone_gap(after_model, *probes)
+    # The random model does not separate them (|gap| ~0.005); the adapted one does, on its labels
+    # (measured 0.32) and on unseen probes (0.15).
+    assert after[0] > before[0] + 0.15, (before, after)
+    assert after[1] > before[1] + 0.05, (before, after)
     assert "+ft." in tsc.version and "calibration" not in tsc.config
     # The method does the same and keeps working in memory.
     sm.fine_tune(df, epochs=12, lr=1e-2, seed=0)
-    assert sm.predict(probe_f, targets=["canada"])["model_version"].iloc[0] == tsc.version
+    assert sm.predict(probes[0][:1], targets=["canada"])["model_version"].iloc[0] == tsc.version
     with pytest.raises(ValueError, match="favor, none or against"):
         train.fine_tune(df.assign(stance="pro"), init=tiny_artifact)
     with pytest.raises(KeyError, match="target"):

@@ -51,10 +51,12 @@ def test_train_smoke_writes_loadable_artifact(tiny, tmp_path):
     root, _ = tiny
     data = _write_newsmtsc(tmp_path / "data")
     out = tmp_path / "model"
-    card = train.train(data, out, base_path=str(root / "tiny-base"), epochs=2, batch_size=8,
+    # political=0: the NewsMTSC-only path (the political set is covered in test_stance_political.py).
+    card = train.train(data, out, base_path=str(root / "tiny-base"), epochs=2, batch_size=8, political=0,
                        lora_r=2, lora_alpha=4, head_size=8, max_length=32, show_progress=False)
     assert {"dev_rw_macro_f1", "dev_mt_macro_f1", "history", "training_data", "base_model"} <= set(card)
-    assert card["training_data"]["licence"] == "MIT"
+    assert card["training_data"]["newsmtsc"]["licence"] == "MIT"
+    assert "political" not in card["training_data"]
     assert card["base_model"]["licence"] == "Apache-2.0"
     assert len(card["history"]) >= 1
     assert (out / "adapter.safetensors").is_file() and (out / "config.json").is_file()
@@ -74,7 +76,7 @@ def test_train_is_deterministic(tiny, tmp_path):
     root, _ = tiny
     data = _write_newsmtsc(tmp_path / "data")
     cards = [train.train(data, tmp_path / f"m{i}", base_path=str(root / "tiny-base"), epochs=1, batch_size=8,
-                         lora_r=2, lora_alpha=4, head_size=8, max_length=32, show_progress=False)
+                         political=0, lora_r=2, lora_alpha=4, head_size=8, max_length=32, show_progress=False)
              for i in range(2)]
     assert cards[0]["history"][0]["train_loss"] == cards[1]["history"][0]["train_loss"]
     a = (tmp_path / "m0" / "adapter.safetensors").read_bytes()
@@ -130,7 +132,8 @@ def test_shipped_artifact_is_small_and_documented():
     size = sum(f.stat().st_size for f in art.iterdir())
     assert size < 5 * 1024 * 1024, f"shipped model is {size} bytes"
     card = json.loads((art / "model_card.json").read_text())
-    assert card["training_data"]["name"].startswith("NewsMTSC")
+    assert card["training_data"]["newsmtsc"]["name"].startswith("NewsMTSC")
+    assert card["training_data"]["political"]["political_train_items"] > 1000
     assert 0 < card["dev_rw_macro_f1"] <= 1
 
 
