@@ -56,7 +56,8 @@ def main() -> None:
             t = time.time()
             with tempfile.TemporaryDirectory() as tmp:
                 sm = StanceModel(init, precision="fp32", cache=False, show_progress=False)
-                sm.fine_tune(sample, out=Path(tmp) / "ft", seed=seed)
+                sm.fine_tune(sample, out=Path(tmp) / "ft", seed=seed,
+                             articles={a: polnear.article_text(a, path=POLNEAR) for a in sample["article"].unique()})
                 minutes = (time.time() - t) / 60
                 m = score(StanceModel(Path(tmp) / "ft", precision="fp32", cache=False), test, arts)
             row = {"n_labels": n, "seed": seed, "init": args.init, "fine_tune_minutes": round(minutes, 2),

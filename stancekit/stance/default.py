@@ -53,8 +53,15 @@ class _DefaultBackend(_TorchBackend):
         from . import tsc as _tsc
 
         batch = _tsc.encode(self.tokenizer, texts, [t.name for t in targets], spans, self.max_length)
+        # Rows padded to a multiple of PAD_MULTIPLE too (copies of the first row, dropped below): with the
+        # length padding in encode, a long corpus run meets a few dozen tensor shapes instead of one per
+        # (last-batch size, length), so oneDNN's per-shape kernel cache stops growing the process's memory.
+        n = len(texts)
+        extra = -n % _tsc.PAD_MULTIPLE
+        if extra:
+            batch = {k: torch.cat([v, v[:1].expand(extra, *v.shape[1:])]) for k, v in batch.items()}
         batch = {k: v.to(self.device) for k, v in batch.items()}
         with torch.inference_mode(), (contextlib.nullcontext() if self.fused else self._autocast()):
-            logits = self.model(**batch)
+            logits = self.model(**batch)[:n]
         logits = _tsc.calibrate_logits(logits.float(), self.calibration)
         return torch.softmax(logits, dim=-1).cpu().numpy()
