@@ -114,6 +114,28 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- train-attribution (tagger) ------------------------------------------------
+
+
+@_command("train-attribution",
+          "Rebuild the learned attribution tagger (LoRA adapter + token head) from a PolNeAR folder (train only).")
+def _add_train_attribution(p: argparse.ArgumentParser) -> None:
+    from . import train_attribution as _ta  # light: torch is imported only when training starts
+
+    _ta.build_parser(p)
+    p.set_defaults(func=_cmd_train_attribution)
+
+
+def _cmd_train_attribution(args: argparse.Namespace) -> int:
+    import json
+
+    from . import train_attribution as _ta
+
+    card = _ta.run(args, show_progress=_progress_flag(args))
+    print(json.dumps(_ta.summary(card)))
+    return 0
+
+
 # --- score (models) ----------------------------------------------------------
 
 
@@ -241,6 +263,8 @@ def _add_evaluate_statements(p: argparse.ArgumentParser) -> None:
     p.add_argument("--by", metavar="COLUMN", help="break scores down by this column instead of article (e.g. kind)")
     p.add_argument("--errors", dest="show_errors", action="store_true",
                    help="also list misses, false positives and wrong speakers")
+    p.add_argument("--method", choices=["rules", "model", "both"], default="rules",
+                   help="statement finder to evaluate: rules, the learned tagger (model), or both (default rules)")
     p.set_defaults(func=_cmd_evaluate_statements)
 
 
@@ -269,7 +293,8 @@ def _cmd_evaluate_statements(args: argparse.Namespace) -> int:
     if bad:
         log.warning("%d gold span(s) do not match the article text as read (offsets shifted?); first: %s %d-%d",
                     len(bad), bad[0].article, bad[0].start, bad[0].end)
-    predicted = extract_statements(articles, registry=args.registry, show_progress=_progress_flag(args))
+    predicted = extract_statements(articles, registry=args.registry, show_progress=_progress_flag(args),
+                                   method=args.method)
     scores = evaluate_statements(predicted, gold, registry=args.registry, min_overlap=args.min_overlap, by=args.by)
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                            "display.max_colwidth", 60):
@@ -383,6 +408,8 @@ def _add_statements(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["jsonl", "csv", "parquet"], default=None,
                    help="output format (default: from the -o suffix, JSONL on stdout)")
     p.add_argument("-o", "--output", metavar="OUT", default="-", help="output file (default: JSONL on stdout)")
+    p.add_argument("--method", choices=["rules", "model", "both"], default="rules",
+                   help="rules, the learned tagger (model), or both merged (default rules)")
     p.set_defaults(func=_cmd_statements)
 
 
@@ -405,7 +432,7 @@ def _cmd_statements(args: argparse.Namespace) -> int:
     registry = SpeakerRegistry.coerce(args.registry)
     counter = [0]
     frames = iter_statements(_counted_articles(args.paths, args, counter), registry=registry,
-                             show_progress=_progress_flag(args))
+                             show_progress=_progress_flag(args), method=args.method)
     fmt = args.format
     if fmt is None:
         fmt = "jsonl" if args.output == "-" or args.output.endswith((".jsonl", ".json")) else None

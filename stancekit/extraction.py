@@ -49,7 +49,7 @@ from .schema import STATEMENT_COLUMNS
 
 log = logging.getLogger(__name__)
 
-__all__ = ["extract_statements", "iter_statements", "load_nlp", "METHOD"]
+__all__ = ["extract_statements", "iter_statements", "load_nlp", "METHOD", "METHODS"]
 
 #: Versioned name of this rule set, written to the ``method`` column.
 METHOD = "rules.v1"
@@ -255,6 +255,57 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     return df
 
 
+# --- method=: rules, learned tagger, or both (tagger branch; one place) ------------
+#: Statement finders for ``extract_statements(..., method=)``.
+METHODS = ("rules", "model", "both")
+
+
+class _TaggerRun:
+    """The loaded tagger and the ``method`` it runs under, for one extraction call."""
+
+    def __init__(self, method: str, tagger):
+        self.method = method
+        self.tagger = tagger
+
+    def attributions(self, texts: list[str]) -> list:
+        return self.tagger.attributions(texts)
+
+
+def _tagger_for(method: str) -> _TaggerRun | None:
+    """Validate ``method``; load the shipped attribution tagger when it is needed (once per process)."""
+    check_choice("method", method, METHODS)
+    if method == "rules":
+        return None
+    from ._tagger import load_tagger
+
+    return _TaggerRun(method, load_tagger())
+
+
+def _method_name(method: str) -> str:
+    """The versioned name recorded in ``df.attrs["stancekit"]["method"]``."""
+    if method == "rules":
+        return METHOD
+    from ._tagger import METHOD as TAGGER_METHOD
+
+    return TAGGER_METHOD if method == "model" else f"{METHOD}+{TAGGER_METHOD}"
+
+
+def _method_rows(art: _Article, run: _TaggerRun, attributions: list) -> list[dict]:
+    """Rows of one article for ``method="model"`` (tagger only) or ``"both"`` (rules + tagger, rules first).
+
+    The rules have already run on ``art``: their discourse model (speakers met,
+    salience) resolves the tagger's Source spans (see ``_tagger_rows``).
+    """
+    from . import _tagger_rows
+    from ._tagger import METHOD as TAGGER_METHOD
+
+    if run.method == "model":
+        return _tagger_rows.rows(art, attributions, TAGGER_METHOD)
+    rules = _rows(art)
+    taken = [(r["start"], r["end"]) for r in rules]
+    return rules + _tagger_rows.rows(art, attributions, TAGGER_METHOD, exclude=taken)
+
+
 # --- inputs ---------------------------------------------------------------------
 def _iter_inputs(articles: Any, text: str, article: str) -> Iterator[tuple[str, str]]:
     if isinstance(articles, pd.DataFrame):
@@ -282,19 +333,22 @@ def _iter_inputs(articles: Any, text: str, article: str) -> Iterator[tuple[str, 
             )
 
 
-def _extract_one(aid: str, body: str, docs: list, registry) -> pd.DataFrame:
+def _extract_one(aid: str, body: str, docs: list, registry, tagger=None) -> pd.DataFrame:
     art = _Article(aid, body, docs, registry, _lexicon())
     _Extractor(art).run()
+    if tagger is not None:
+        return _frame(_method_rows(art, tagger, tagger.attributions([body])[0]))
     return _frame(_rows(art))
 
 
-def _extract_segmented(aid: str, body: str, chunks: list, registry, parse) -> pd.DataFrame:
+def _extract_segmented(aid: str, body: str, chunks: list, registry, parse, tagger=None) -> pd.DataFrame:
     """Extract a very long article segment by segment (bounded memory, no quadratic growth).
 
     Each segment of about SEGMENT_CHARS keeps its own discourse model (speakers,
     pronoun antecedents); quote marks are scanned once over the whole text.
     """
     quotes = scan_quotes(body)
+    attributions = tagger.attributions([body])[0] if tagger is not None else []
     rows: list[dict] = []
     seg: list = []
     size = 0
@@ -305,7 +359,11 @@ def _extract_segmented(aid: str, body: str, chunks: list, registry, parse) -> pd
             docs = list(zip([o for o, _ in seg], parse([c for _, c in seg])))
             art = _Article(aid, body, docs, registry, _lexicon(), quotes=quotes)
             _Extractor(art).run()
-            rows.extend(_rows(art))
+            if tagger is None:
+                rows.extend(_rows(art))
+            else:
+                lo, hi = seg[0][0], seg[-1][0] + len(seg[-1][1])
+                rows.extend(_method_rows(art, tagger, [a for a in attributions if lo <= a.content[0][0] < hi]))
             seg, size = [], 0
     return _frame(rows)
 
@@ -321,6 +379,7 @@ def iter_statements(
     show_progress: bool | None = None,
     batch_size: int = 64,
     n_process: int = 1,
+    method: str = "rules",
 ) -> Iterator[pd.DataFrame]:
     """Yield one statements frame per article, streaming (bounded memory).
 
@@ -340,6 +399,7 @@ def iter_statements(
     from .registry import SpeakerRegistry
 
     check_choice("errors", errors, ("raise", "warn", "skip"))
+    tagger = _tagger_for(method)
     reg = SpeakerRegistry.coerce(registry)
     if nlp is None:
         nlp = load_nlp()
@@ -389,9 +449,9 @@ def iter_statements(
         for aid, body, docs, chunks in stream():
             try:
                 if docs is None:
-                    frame = _extract_segmented(aid, body, chunks, reg, parse)
+                    frame = _extract_segmented(aid, body, chunks, reg, parse, tagger)
                 else:
-                    frame = _extract_one(aid, body, docs, reg)
+                    frame = _extract_one(aid, body, docs, reg, tagger)
             except Exception as exc:  # one bad article must not stop a corpus run
                 if errors == "raise":
                     raise StancekitError(f"extraction failed for article {aid!r}: {exc}") from exc
@@ -418,6 +478,7 @@ def extract_statements(
     show_progress: bool | None = None,
     batch_size: int = 64,
     n_process: int = 1,
+    method: str = "rules",
 ) -> pd.DataFrame:
     """Extract every statement in ``articles`` with its resolved speaker.
 
@@ -441,6 +502,14 @@ def extract_statements(
         Paragraph chunks per spaCy batch.
     n_process : int
         spaCy worker processes.
+    method : {"rules", "model", "both"}
+        What finds the statements: the rules (``"rules.v1"``), the learned
+        attribution tagger (``"tagger.v1"``, trained on PolNeAR, shipped in
+        ``stancekit/resources/tagger``), or both merged (every rules statement,
+        plus the tagger's statements that overlap none of them by half the
+        shorter span). With ``"model"`` and ``"both"`` the tagger's Source
+        spans are resolved to speakers by the same discourse model as the
+        rules'. The ``method`` column says which produced each row.
 
     Returns
     -------
@@ -456,11 +525,11 @@ def extract_statements(
     """
     frames = list(iter_statements(articles, registry=registry, text=text, article=article, nlp=nlp,
                                   errors=errors, show_progress=show_progress,
-                                  batch_size=batch_size, n_process=n_process))
+                                  batch_size=batch_size, n_process=n_process, method=method))
     frames = [f for f in frames if len(f)]
     if not frames:
         return _frame([])
     df = pd.concat(frames, ignore_index=True)
     df = df.sort_values(["article", "start", "speaker"], kind="stable").reset_index(drop=True)
-    df.attrs["stancekit"] = {"method": METHOD}
+    df.attrs["stancekit"] = {"method": _method_name(method)}
     return df
