@@ -343,7 +343,8 @@ def train(data: str | Path, out: str | Path | None = None, *, base_path: str | N
                 break
     bar.close()
 
-    best_epoch = max(history, key=lambda h: h["heldout"]["f1"] if not math.isnan(h["heldout"]["f1"]) else h["epoch"] - 1e9)
+    best_epoch = max(history, key=lambda h: h["heldout"]["f1"] if not math.isnan(h["heldout"]["f1"])
+                     else h["epoch"] - 1e9)
     # held-out figures on the weights as shipped (fp16 storage round trip, merged adapters)
     shipped = {k: v.to(torch.float16).float() for k, v in best_state.items()}
     net.load_state_dict(shipped, strict=False)
