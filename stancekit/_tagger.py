@@ -28,8 +28,8 @@ the sentence just before or after is allowed for a quotation or a Content
 after a colon, as in ``He added:`` followed by a quoted paragraph); Content
 parts that share a Cue are one attribution with several parts (``"X," she
 said, "Y"``); the attribution's Source is the Source span nearest its Cue
-within the Cue's sentence, preferring one on the Cue's side of the Content. Content with no Cue within reach is kept without Cue and
-Source.
+within the Cue's sentence, preferring one on the Cue's side of the Content.
+Content with no Cue within reach is kept without Cue and Source.
 
 This module imports torch and transformers at module level: import it lazily.
 It imports nothing from stancekit besides ``_utils``.
