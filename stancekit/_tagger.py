@@ -316,6 +316,47 @@ def _is_word_char(c: str) -> bool:
     return c.isalnum() or c in "_'\u2019"
 
 
+def _transitions() -> tuple[np.ndarray, np.ndarray]:
+    """BIO constraints as additive log-scores: ``I-X`` only after ``B-X`` or ``I-X``; never first."""
+    n = len(LABELS)
+    trans = np.zeros((n, n))
+    start = np.zeros(n)
+    for j, lab in enumerate(LABELS):
+        if lab.startswith("I-"):
+            start[j] = -np.inf
+            for i, prev in enumerate(LABELS):
+                if prev[2:] != lab[2:]:
+                    trans[i, j] = -np.inf
+    return trans, start
+
+
+_TRANS, _START = _transitions()
+
+
+def viterbi(probs: np.ndarray) -> np.ndarray:
+    """The most probable label sequence that obeys BIO (per-token probabilities, no learned transitions).
+
+    Plain argmax breaks a long Content span wherever one token's ``I-`` loses
+    to ``O`` or opens with a stray ``I-``; the constrained path is the
+    standard remedy for token classifiers without a CRF layer.
+    """
+    n = len(probs)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    logp = np.log(np.clip(probs, 1e-12, None))
+    back = np.zeros((n, len(LABELS)), dtype=np.int64)
+    score = logp[0] + _START
+    for t in range(1, n):
+        cand = score[:, None] + _TRANS          # (previous, next)
+        back[t] = cand.argmax(0)
+        score = cand[back[t], np.arange(len(LABELS))] + logp[t]
+    path = np.zeros(n, dtype=np.int64)
+    path[-1] = int(score.argmax())
+    for t in range(n - 1, 0, -1):
+        path[t - 1] = back[t, path[t]]
+    return path
+
+
 def decode(labels: np.ndarray, probs: np.ndarray, offsets: np.ndarray, text: str) -> list[TaggedSpan]:
     """Spans from per-token labels: a span opens at ``B-`` (or at an ``I-`` after another role) and
     runs while ``I-`` of the same role follows; its ends are widened to whole words."""
@@ -349,7 +390,8 @@ def decode(labels: np.ndarray, probs: np.ndarray, offsets: np.ndarray, text: str
             close()
             cur = [role, t, t]
     close()
-    # widening to whole words can make neighbours overlap: keep the first, trim the next
+    # widening to whole words can make neighbours overlap: keep the first, trim the next; two spans of one
+    # role with only spaces or punctuation between them are one span (a stray label split it)
     out: list[TaggedSpan] = []
     for sp in spans:
         if out and sp.start < out[-1].end:
@@ -359,6 +401,10 @@ def decode(labels: np.ndarray, probs: np.ndarray, offsets: np.ndarray, text: str
             if s >= sp.end:
                 continue
             sp = TaggedSpan(sp.role, s, sp.end, sp.score)
+        if out and out[-1].role == sp.role and not any(c.isalnum() for c in text[out[-1].end:sp.start]) \
+                and "\n" not in text[out[-1].end:sp.start]:
+            prev = out.pop()
+            sp = TaggedSpan(sp.role, prev.start, sp.end, (prev.score + sp.score) / 2)
         out.append(sp)
     return out
 
@@ -601,8 +647,8 @@ class AttributionTagger:
                     sel = owner == w
                     if sel.any():
                         probs[sel] = probs_of[(d, w)][pos[sel]]
-            labels = probs.argmax(1) if n else np.zeros(0, dtype=np.int64)
-            top = probs.max(1) if n else np.zeros(0, dtype=np.float32)
+            labels = viterbi(probs)
+            top = probs[np.arange(n), labels] if n else np.zeros(0, dtype=np.float32)
             result.append(decode(labels, top, offsets, texts[d]))
         return result
 

@@ -71,15 +71,42 @@ def test_labels_decode_round_trip(tiny_tokenizer):
     assert _spans_text(text, spans)[1] == ("Source", "Jane Doe")
 
 
-def test_decode_widens_to_whole_words_and_splits_at_b():
+def _labels(*names):
+    return np.array([_tagger.LABELS.index(x) for x in names])
+
+
+def test_decode_widens_to_whole_words():
     text = "Obama accused Trump"
     offsets = np.array([[0, 2], [2, 5], [6, 13], [14, 19]])
-    lab = [_tagger.LABELS.index(x) for x in ("I-Source", "O", "B-Cue", "B-Content")]
-    spans = _tagger.decode(np.array(lab), np.full(4, 0.9), offsets, text)
+    spans = _tagger.decode(_labels("I-Source", "O", "B-Cue", "B-Content"), np.full(4, 0.9), offsets, text)
     assert _spans_text(text, spans) == [("Source", "Obama"), ("Cue", "accused"), ("Content", "Trump")]
-    lab = [_tagger.LABELS.index(x) for x in ("B-Content", "I-Content", "B-Content", "I-Content")]
-    spans = _tagger.decode(np.array(lab), np.full(4, 0.9), offsets, text)
-    assert [sp.role for sp in spans] == ["Content", "Content"]
+
+
+def test_decode_joins_a_span_split_by_punctuation_only():
+    text = "We will win, and we stay"
+    offsets = np.array([[0, 2], [3, 7], [8, 11], [11, 12], [13, 16], [17, 19], [20, 24]])
+    labs = _labels("B-Content", "I-Content", "I-Content", "O", "B-Content", "I-Content", "I-Content")
+    assert _spans_text(text, _tagger.decode(labs, np.full(7, 0.9), offsets, text)) == [("Content", text)]
+    text = "Trump lied, he said, and lost"
+    offsets = np.array([[0, 5], [6, 10], [10, 11], [12, 14], [15, 19], [19, 20], [21, 24], [25, 29]])
+    labs = _labels("B-Content", "I-Content", "O", "B-Source", "B-Cue", "O", "B-Content", "I-Content")
+    assert _spans_text(text, _tagger.decode(labs, np.full(8, 0.9), offsets, text)) == [
+        ("Content", "Trump lied"), ("Source", "he"), ("Cue", "said"), ("Content", "and lost")]
+
+
+def test_viterbi_obeys_bio():
+    rng = np.random.default_rng(0)
+    probs = rng.dirichlet(np.ones(len(_tagger.LABELS)), size=200)
+    path = [_tagger.LABELS[i] for i in _tagger.viterbi(probs)]
+    assert not path[0].startswith("I-")
+    for prev, cur in zip(path, path[1:]):
+        assert not cur.startswith("I-") or prev[2:] == cur[2:]
+    # where argmax already obeys BIO, it is the answer
+    probs = np.full((3, len(_tagger.LABELS)), 0.01)
+    for t, lab in enumerate(("B-Source", "I-Source", "O")):
+        probs[t, _tagger.LABELS.index(lab)] = 0.9
+    assert [_tagger.LABELS[i] for i in _tagger.viterbi(probs)] == ["B-Source", "I-Source", "O"]
+    assert len(_tagger.viterbi(np.zeros((0, len(_tagger.LABELS))))) == 0
 
 
 # --- pairing ----------------------------------------------------------------------
