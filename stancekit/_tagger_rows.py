@@ -22,7 +22,10 @@ Speaker of a tagged attribution:
    "the"), resolution ``"name"`` when it holds a capitalised word past its
    first, else ``"anonymous"``;
 2. no Source span: the grammatical subject of the Cue, resolved the same way;
-3. neither: the speaker is missing.
+3. no Source and no Cue (or a Cue without a subject): the subject of the verb
+   that governs the Content in the parse ("said" in "X said that ...", found
+   from the Content's root up to three heads), which then also serves as the cue;
+4. none of these: the speaker is missing.
 
 ``both``: every rules statement is kept; a tagged Content part is added when
 it overlaps no rules statement span by half the shorter span or more
@@ -119,27 +122,65 @@ def _fallback(art: _Article, s: int, e: int) -> _Ref | None:
     return _Ref(name, mention, s, e, "name" if named else "anonymous", group="unregistered")
 
 
-def resolve_source(art: _Article, source: tuple[int, int] | None, cue: tuple[int, int] | None) -> _Ref | None:
-    """The speaker reference of one tagged attribution (see the module docstring)."""
+def _governing_verb(art: _Article, content: list[tuple[int, int]]):
+    """The verb outside the Content that governs it ("said" in "X said that ..."), or None.
+
+    From the Content's root (its first token whose head lies outside it), up at
+    most three heads, skipping tokens inside the Content.
+    """
+    toks = _tokens_in(art, content[0][0], content[-1][1])
+    if not toks:
+        return None
+    inside = {(id(t.doc), t.i) for t in toks}
+    roots = [t for t in toks if t.head.i != t.i and (id(t.head.doc), t.head.i) not in inside]
+    if not roots:
+        return None
+    h = roots[0].head
+    for _ in range(3):
+        if h.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" for c in h.children):
+            return h
+        if h.head.i == h.i:
+            return None
+        h = h.head
+    return None
+
+
+def resolve_source(art: _Article, source: tuple[int, int] | None, cue: tuple[int, int] | None,
+                   content: list[tuple[int, int]] | None = None):
+    """The speaker reference of one tagged attribution and the cue it came with (see the module docstring).
+
+    Returns
+    -------
+    tuple
+        ``(ref, cue_span)``: ``ref`` is None when no speaker was found;
+        ``cue_span`` is the tagged Cue, or the governing verb found instead.
+    """
     if source is not None:
         toks = _tokens_in(art, *source)
         head = _head(toks)
         if head is None:
-            return None
+            return None, cue
         ref = art.resolve(head)
         if ref is not None:
             if ref.mstart is None or not (source[0] <= ref.mstart < source[1]):
                 ref.mention, ref.mstart, ref.mend = art.text[source[0]:source[1]], source[0], source[1]
-            return ref
+            return ref, cue
         if head.pos_ == "PRON":
-            return None
-        return _fallback(art, *source)
+            return None, cue
+        return _fallback(art, *source), cue
     if cue is not None:
         for t in _tokens_in(art, *cue):
             subj = [c for c in t.children if c.dep_ == "nsubj"]
             if subj:
-                return art.resolve(subj[0])
-    return None
+                return art.resolve(subj[0]), cue
+    if content:
+        verb = _governing_verb(art, content)
+        if verb is not None and (cue is None or not (cue[0] <= art.pos(verb) < cue[1])):
+            subj = next(c for c in verb.children if c.dep_ == "nsubj")
+            ref = art.resolve(subj)
+            if ref is not None:
+                return ref, (cue if cue is not None else (art.pos(verb), art.end(verb)))
+    return None, cue
 
 
 def tagger_statements(art: _Article, attributions: list) -> list[dict]:
@@ -162,11 +203,11 @@ def tagger_statements(art: _Article, attributions: list) -> list[dict]:
             continue
         kind = kind_of(text[spans[0][0]:spans[-1][1]])
         spans = [_unquote(text, s, e) for s, e in spans]
-        ref = resolve_source(art, a.source, a.cue)
+        ref, cue = resolve_source(art, a.source, a.cue, a.content)
         if ref is not None:
             art.add_salience(a.source[0] if a.source is not None else spans[0][0], ref)
         out.append({"spans": spans, "ref": ref, "kind": kind,
-                    "cue": None if a.cue is None else text[a.cue[0]:a.cue[1]], "score": float(a.score)})
+                    "cue": None if cue is None else text[cue[0]:cue[1]], "score": float(a.score)})
     return out
 
 

@@ -366,7 +366,8 @@ class _FakeTagger:
 
 
 TEXT = ('Jane Doe arrived in Ottawa on Monday. "We will win the trade deal," Jane Doe said. '
-        'She hoped the tariffs would end soon. Smith accused the minister of misleading farmers.')
+        'She hoped the tariffs would end soon. Smith accused the minister of misleading farmers. '
+        'Paul Martin, a farmer, insisted that the farmers were misled.')
 
 
 @pytest.fixture
@@ -376,6 +377,7 @@ def fake_tagger(monkeypatch):
         ("the tariffs would end soon", "hoped", "She"),                       # pronoun source
         ("the minister of misleading farmers", "accused", "Smith"),           # evaluative verb with object
         ("in Ottawa on Monday", "arrived", "Jane Doe"),                       # no rule will ever take this
+        ("the farmers were misled", None, None),                              # neither Source nor Cue tagged
     ])
     monkeypatch.setattr(_tagger, "load_tagger", lambda artifact=None: fake)
     return fake
@@ -395,6 +397,9 @@ def test_model_rows_resolve_speakers_with_the_rules_discourse_model(nlp, fake_ta
     assert got["We will win the trade deal,"] == "Jane Doe"          # trimmed like the rules' spans
     assert got["the tariffs would end soon"] == "Jane Doe"           # "She" through the article's speakers
     assert got["the minister of misleading farmers"] == "Smith"
+    # no Source or Cue tagged: the subject of the verb governing the Content, which becomes the cue
+    row = df[df["text"] == "the farmers were misled"].iloc[0]
+    assert row["speaker"] == "Paul Martin" and row["cue"] == "insisted"
     assert dict(zip(df["text"], df["kind"]))["We will win the trade deal,"] in ("direct", "mixed")
 
 
