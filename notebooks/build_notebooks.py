@@ -18,6 +18,12 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).resolve().parent
+FIGURES = HERE / "figures"
+
+
+def figure(name: str) -> dict:
+    """Cell metadata: after execution the builder writes this cell's chart to notebooks/figures/NAME.png."""
+    return {"stancekit": {"figure": name}}
 
 US = '{"the United States": ["US", "U.S.", "America", "Washington", "the White House", "Trump administration"]}'
 
@@ -39,6 +45,8 @@ from stancekit.display import show_article
 ROOT = Path("..")
 pd.set_option("display.max_colwidth", 90)
 print("stancekit", stancekit.__version__)"""),
+    new_code_cell("""import matplotlib.pyplot as plt
+plt.rcParams["figure.dpi"] = 120  # crisp charts in the notebook (and in notebooks/figures/)"""),
     new_markdown_cell("## Read the article\n`read_articles` takes files, folders or a DataFrame; the `.meta.json` sidecar gives outlet, date and title."),
     new_code_cell("""articles = read_articles(ROOT / "seeds")
 articles[["article", "outlet", "date", "title"]]"""),
@@ -54,6 +62,13 @@ statements[["speaker", "mention", "resolution", "group", "kind", "cue", "via", "
     new_markdown_cell("## The article with its statements highlighted\nHover over a highlight for speaker, group, kind and cue; speaker mentions are underlined."),
     new_code_cell("""show_article(articles.iloc[0], statements, hue="speaker")"""),
     new_markdown_cell("## Speakers\nWho speaks, how often, and how each was found (name, pronoun, role noun, group reference, anonymous)."),
+    new_code_cell("""from stancekit import plotting
+
+n_speakers = statements["speaker"].nunique(dropna=False)
+fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.32 * n_speakers), layout="constrained")
+plotting.statement_counts(statements, y="speaker", hue="kind", ax=ax)
+ax.set_title(f"Statements per speaker and kind ({statements['statement_id'].nunique()} statements)", fontsize=10);""",
+                  metadata=figure("seed_statements_per_speaker")),
     new_code_cell("""(statements.groupby(["group", "speaker"], dropna=False)
     .agg(statements=("statement_id", "nunique"), kinds=("kind", lambda k: ", ".join(sorted(set(k)))),
          resolved_by=("resolution", lambda r: ", ".join(sorted(set(r.dropna())))))
@@ -63,13 +78,21 @@ statements[["speaker", "mention", "resolution", "group", "kind", "cue", "via", "
 gold = read_gold(ROOT / "tests" / "data" / "gold" / "global-times-2026-01-30-us-canada-sovereignty.jsonl")
 evaluate_statements(statements, gold, registry=registry)"""),
     new_markdown_cell("""## Extending the registry
-Speakers that the registry does not know are kept, with group `unregistered` and the description the article
-gives them. `suggest_registry` proposes entries to paste into the YAML file; `stancekit speakers seeds/` does
-the same from the shell. Here we drop one entry to show what an unregistered speaker looks like, then add it back."""),
+Speakers that the registry does not know are kept, with the description the article gives them and a group
+**inferred** from it (`group_inferred=True`): the country or nationality it names plus a role class, so
+"Alberta Premier Danielle Smith" becomes *Canadian premiers* and "a White House official" *US officials*
+(word lists in `stancekit/resources/en/places.txt` and `role_classes.txt`); a description that names neither
+stays `unregistered`. A registry entry always wins. `suggest_registry` proposes entries for the speakers the
+registry does not hold yet, to paste into the YAML file; `stancekit speakers seeds/` does the same from the shell.
+Here we drop one entry to show what an unregistered speaker looks like, then add it back."""),
     new_code_cell("""records = [r for r in registry.to_records() if r["name"] != "John Gradek"]
 smaller = SpeakerRegistry.from_records(records)
 st2 = extract_statements(articles, registry=smaller)
-suggest_registry(st2, registry=smaller).head(10)"""),
+suggest_registry(st2, registry=smaller)[["speaker", "n_statements", "group", "group_inferred", "role", "yaml"]]"""),
+    new_code_cell("""# Without any registry every speaker's group is inferred from the article's description.
+no_registry = extract_statements(articles)
+(no_registry.drop_duplicates("speaker")[["speaker", "role", "group", "group_inferred"]]
+    .sort_values(["group", "speaker"], kind="stable"))"""),
     new_code_cell("""extended = SpeakerRegistry.from_records(records + [{
     "name": "John Gradek", "aliases": ["Gradek"], "role": "aviation management lecturer, McGill University",
     "country": "Canada", "group": "Canadian experts"}])
@@ -92,6 +115,7 @@ from stancekit.analysis import summarize, compare
 from stancekit import plotting
 
 ROOT = Path("..")
+plt.rcParams["figure.dpi"] = 120
 pd.set_option("display.max_colwidth", 100)
 TARGETS = {
     "the United States": ["US", "U.S.", "America", "Washington", "the White House", "Trump administration"],
@@ -102,30 +126,26 @@ res = analyze(ROOT / "seeds", targets=TARGETS, registry=ROOT / "seeds" / "regist
 res"""),
     new_markdown_cell("## Summary per group and target"),
     new_code_cell("""res.summary"""),
-    new_markdown_cell("## Tone by group\nPoints are statement-weighted means, lines 95% speaker-bootstrap intervals, `n` the number of statements."),
+    new_markdown_cell("""## Tone by group
+One panel per target. Points are statement-weighted means, lines 95% speaker-bootstrap intervals, `n` the number
+of statements (and speakers). A group resting on fewer than 3 speakers is drawn hollow, without an interval: one or
+two speakers cannot show how much a group varies. Each panel says how many of the statements mention its target.
+`res.palette` gives every group the colour it has in every other chart of this analysis (and in the CLI's report),
+in the registry's order."""),
     new_code_cell("""groups = ["Canadian prime minister", "Canadian premiers", "US officials", "Chinese experts"]
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
-for ax, target in zip(axes, TARGETS):
-    s = res.summary[(res.summary["target"] == target) & res.summary["group"].isin(groups)]
-    plotting.tone_by_group(s, order=groups, ax=ax)
-    ax.set_title(f"tone toward {target}")
-fig.tight_layout()"""),
+four = res.summary[res.summary["group"].isin(groups)]
+fig = plotting.tone_by_group_figure(four, order=groups, col_order=list(TARGETS), palette=res.palette)""",
+                  metadata=figure("seed_tone_by_group")),
     new_markdown_cell("## Stance composition\nShares of statements scored against / none / favor."),
-    new_code_cell("""fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
-for ax, target in zip(axes, TARGETS):
-    s = res.summary[(res.summary["target"] == target) & res.summary["group"].isin(groups)]
-    plotting.stance_composition(s, order=groups, ax=ax)
-    ax.set_title(target)
-fig.tight_layout()"""),
-    new_markdown_cell("## Speaker × target"),
-    new_code_cell("""fig, ax = plt.subplots(figsize=(7, 4.5))
-plotting.speaker_target_heatmap(res.scores, ax=ax)
-fig.tight_layout()"""),
-    new_markdown_cell("## Every statement, one dot each\nThe statements behind the means, toward the United States."),
-    new_code_cell("""us = res.scores[res.scores["target"] == "the United States"]
-fig, ax = plt.subplots(figsize=(9, 4.5))
-plotting.statement_strip(us, ax=ax)
-fig.tight_layout()"""),
+    new_code_cell("""fig = plotting.stance_composition_figure(four, order=groups, col_order=list(TARGETS))""",
+                  metadata=figure("seed_stance_composition")),
+    new_markdown_cell("## Speaker × target\nThe figure's height follows its rows, so every cell keeps its value and its n."),
+    new_code_cell("""fig = plotting.heatmap_figure(res.scores)""", metadata=figure("seed_speaker_target_heatmap")),
+    new_markdown_cell("## Every statement, one dot each\nThe statements behind the means: one lane per speaker, labelled once."),
+    new_code_cell("""fig = plotting.statement_strip_figure(res.scores, order=[g for g in res.group_order if g in set(res.scores["group"])],
+                                     col_order=list(TARGETS), palette=res.palette)""",
+                  metadata=figure("seed_statement_strip")),
+    new_code_cell("""us = res.scores[res.scores["target"] == "the United States"]"""),
     new_code_cell("""cols = ["group", "speaker", "kind", "stance", "tone", "intensity", "target_mentioned", "text"]
 us.sort_values(["group", "tone"], kind="stable")[cols]"""),
     new_markdown_cell("""## The article's own claim: restrained Carney, blunt premiers
@@ -176,81 +196,131 @@ us_pairs = pairs[pairs["target"] == "the United States"].merge(
   sentiment the statement expresses toward the target. Statements that never mention the target
   (`target_mentioned == False`) are scored all the same and are mostly "none"; `analyze(..., mentioned_only=True)`
   keeps only those that name it."""),
-    new_code_cell("""summarize(res.scores[res.scores["target_mentioned"]], by="group", seed=0)[
-    ["target", "group", "n_statements", "n_speakers", "tone", "tone_low", "tone_high", "intensity", "note"]]"""),
+    new_code_cell("""mentioned = summarize(res.scores, by="group", seed=0, mentioned_only=True)
+mentioned[["target", "group", "n_statements", "n_speakers", "tone", "tone_low", "tone_high", "intensity", "note"]]"""),
+    new_code_cell("""fig = plotting.tone_by_group_figure(mentioned, col_order=list(TARGETS), palette=res.palette,
+                                   title="Mean tone by group, statements that name the target only")"""),
 ]
 
 NB3 = [
     new_markdown_cell("""# 03 · Your own corpus
 
-Bring a folder or a CSV of articles, a speaker registry and the targets you care about; get the statements,
-their stance scores, group summaries, charts and a report, and export them. This notebook uses the hand-written
-test articles that ship in `tests/data/articles/` as a stand-in for your corpus."""),
+Bring a folder or a CSV of articles, a speaker registry (or none: groups are then inferred from how each article
+describes its speakers) and the targets you care about; get the statements, their stance scores, group summaries,
+charts over time and across outlets, and a report, and export them. This notebook uses the 15 hand-written test
+articles in `tests/data/articles/` (13 outlets, February–March 2026) as a stand-in for your corpus."""),
     new_code_cell("""from pathlib import Path
+import os
 import tempfile
 import matplotlib.pyplot as plt
 import pandas as pd
 from stancekit.io import read_articles, write_frame
 from stancekit.pipeline import analyze
+from stancekit.analysis import summarize
 from stancekit.registry import suggest_registry
 from stancekit import plotting, report
 
 ROOT = Path("..")
+plt.rcParams["figure.dpi"] = 120
 CORPUS = ROOT / "tests" / "data" / "articles"
 OUT = Path(tempfile.mkdtemp(prefix="stancekit-nb03-"))
 sorted(p.name for p in CORPUS.iterdir())"""),
-    new_markdown_cell("## 1. Articles from a folder, or from a CSV\nA CSV (or JSONL) needs a text column; an id column is used when present."),
+    new_markdown_cell("""## 1. Articles, with their outlet and date
+`read_articles` takes files, folders, a CSV/JSONL or a DataFrame. Outlet and date come from a `NAME.meta.json`
+sidecar, the HTML's metadata or `outlet`/`date` columns; these files carry them in their names
+(`outlet-YYYY-MM-DD-slug.txt`), so we add the two columns ourselves."""),
     new_code_cell("""articles = read_articles(CORPUS)
-csv_path = OUT / "my_articles.csv"
-articles[["article", "text"]].to_csv(csv_path, index=False)
+meta = articles["article"].str.extract(r"^(?P<outlet>.+?)-(?P<date>\\d{4}-\\d{2}-\\d{2})-")
+articles = articles.assign(outlet=meta["outlet"].str.replace("-", " ").str.title(), date=meta["date"])
+articles[["article", "outlet", "date"]]"""),
+    new_code_cell("""csv_path = OUT / "my_articles.csv"
+articles[["article", "outlet", "date", "text"]].to_csv(csv_path, index=False)
 from_csv = read_articles(csv_path)
-print(len(articles), "articles from the folder;", len(from_csv), "from the CSV")
-from_csv[["article"]].head()"""),
-    new_markdown_cell("## 2. A registry and targets\nStart without a registry to see who speaks, then write one (YAML) for the groups you want to compare."),
+print(len(articles), "articles from the folder;", len(from_csv), "from the CSV, with",
+      from_csv["outlet"].nunique(), "outlets")"""),
+    new_markdown_cell("""## 2. Who speaks: groups without a registry, then a registry
+Without a registry, each speaker's group is inferred from the article's description of them (country or
+nationality plus a role class: *Canadian premiers*, *US officials*, *Chinese experts*; `group_inferred=True`).
+`suggest_registry` lists them as entries to paste into a registry, where you can rename or merge groups."""),
     new_code_cell("""from stancekit.extraction import extract_statements
-first_pass = extract_statements(articles)
-suggest_registry(first_pass).head(12)"""),
+first_pass = extract_statements(articles.head(6))  # a first look at six articles
+suggest_registry(first_pass)[["speaker", "n_statements", "n_articles", "group", "group_inferred", "role"]].head(12)"""),
     new_code_cell("""REGISTRY = ROOT / "tests" / "data" / "registry_test.yaml"
 TARGETS = {"the United States": ["US", "U.S.", "America", "Washington", "the White House"],
            "China": ["Beijing", "Chinese government"]}
 res = analyze(articles, targets=TARGETS, registry=REGISTRY, by="group", seed=0)
 res"""),
     new_code_cell("""res.summary.query("n_statements >= 3")"""),
-    new_markdown_cell("## 3. Charts"),
-    new_code_cell("""top = (res.summary[res.summary["target"] == "the United States"]
-       .sort_values("n_statements", ascending=False).head(8))
-fig, ax = plt.subplots(figsize=(8, 4.5))
-plotting.tone_by_group(top, ax=ax)
-ax.set_title("tone toward the United States (8 largest groups)")
-fig.tight_layout()"""),
-    new_markdown_cell("## 4. Export\nCSV, JSONL or Parquet for the frames (atomic writes), PNG/SVG for charts, and a self-contained HTML report."),
+    new_markdown_cell("## 3. Tone by group\nThe eight groups with the most statements; one panel per target."),
+    new_code_cell("""top = res.summary.groupby("group")["n_statements"].sum().sort_values(ascending=False).index[:8].tolist()
+fig = plotting.tone_by_group_figure(res.summary[res.summary["group"].isin(top)], order=top,
+                                   col_order=list(TARGETS), palette=res.palette)""",
+                  metadata=figure("corpus_tone_by_group")),
+    new_markdown_cell("""## 4. Across time and outlets
+Every score row carries its article's `outlet` and `date`, so `summarize` takes any list of columns, and the
+period keys `year`, `quarter`, `month`, `week` and `day` are derived from the date. With a few articles per week most
+cells rest on one or two speakers: their `note` says so, and the charts draw them hollow, without an interval."""),
+    new_code_cell("""by_week = summarize(res.scores, by=["group", "week"], seed=0)
+by_week[by_week["group"].isin(top[:3])][["target", "group", "week", "n_statements", "n_speakers", "tone",
+                                         "tone_low", "tone_high", "note"]].head(12)"""),
+    new_code_cell("""fig, axes = plt.subplots(2, 1, figsize=(9, 7), layout="constrained", sharex=True)
+for ax, target in zip(axes, TARGETS):
+    plotting.tone_over_time(res.scores, freq="week", target=target, order=top[:5], palette=res.palette, ax=ax)
+    ax.set_title(f"{target}: {plotting.mention_note(res.scores, target)}", fontsize=9)
+axes[0].set_xlabel("")""",
+                  metadata=figure("corpus_tone_over_time")),
+    new_code_cell("""fig, axes = plt.subplots(1, 2, figsize=(11, 6.5), layout="constrained", sharey=True)
+for ax, target in zip(axes, TARGETS):
+    plotting.tone_by_outlet(res.scores, target=target, ax=ax)
+    ax.set_title(f"{target}\\n{plotting.mention_note(res.scores, target)}", fontsize=9)
+axes[1].set_ylabel("")""", metadata=figure("corpus_tone_by_outlet")),
+    new_code_cell("""# Whose statements each outlet quotes, in what tone: three largest groups, toward the United States.
+three = res.scores[res.scores["group"].isin(top[:3])]
+fig, ax = plt.subplots(figsize=(8, 6.5), layout="constrained")
+plotting.tone_by_outlet(three, target="the United States", hue="group", hue_order=top[:3], palette=res.palette, ax=ax)
+ax.set_title("tone toward the United States, by outlet and group", fontsize=9);"""),
+    new_markdown_cell("""## 5. Export
+CSV, JSONL or Parquet for the frames (atomic writes), PNG/SVG for charts, and a self-contained HTML report, which
+includes the time and outlet charts because these articles have dates and several outlets.
+`stancekit analyze FOLDER -o OUT` writes all of this in one go."""),
     new_code_cell("""write_frame(res.statements, OUT / "statements.csv")
 write_frame(res.scores, OUT / "scores.jsonl")
 write_frame(res.summary, OUT / "summary.csv")
-plotting.save_figure(fig, OUT / "tone_by_group")
-report.write_report(res, OUT / "report.html")
+charts = report.save_charts(res, OUT)
+report.write_report(res, OUT / "report.html", charts=charts)
 sorted(p.name for p in OUT.iterdir())"""),
-    new_markdown_cell("""## 5. A larger model through the NLI backend (needs the Hugging Face hub)
+    new_markdown_cell("""## 6. A larger model through the NLI backend (needs the Hugging Face hub)
 
 The default model is small and ships with stancekit. With network access to the hub you can score the same
 statements with any zero-shot NLI model, for example `MoritzLaurer/deberta-v3-base-zeroshot-v2.0`; pin a
-`revision` for reproducible results. The hypotheses are configurable. Offline, the cell below reports that the
-model is not available instead of failing."""),
-    new_code_cell("""import os
-from stancekit.models import StanceModel
+`revision` for reproducible results. The hypotheses are configurable. The cell below runs only when the model is
+already in your local hub cache or you set `STANCEKIT_NB_HUB=1`; otherwise it says so and touches no network."""),
+    new_code_cell("""from stancekit.models import StanceModel
 from stancekit import StancekitError
 
-nli = StanceModel("MoritzLaurer/deberta-v3-base-zeroshot-v2.0", backend="nli",
-                  templates={"favor": "The speaker supports {target}.",
-                             "against": "The speaker opposes {target}.",
-                             "none": "The speaker is neutral about {target}."})
-try:
-    if os.environ.get("HF_HUB_OFFLINE") == "1":
-        raise StancekitError("HF_HUB_OFFLINE=1: the hub is switched off here")
-    big = nli.predict(res.statements.head(20), targets=TARGETS)
-    display(big[["speaker", "target", "stance", "tone", "text"]])
-except (StancekitError, OSError) as exc:
-    print("NLI model not available offline:", str(exc).splitlines()[0][:200])"""),
+MODEL = "MoritzLaurer/deberta-v3-base-zeroshot-v2.0"
+
+def in_local_cache(repo_id: str) -> bool:
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return False
+    return isinstance(try_to_load_from_cache(repo_id, "config.json"), str)
+
+if os.environ.get("HF_HUB_OFFLINE") == "1" and not in_local_cache(MODEL):
+    print(f"skipped: HF_HUB_OFFLINE=1 and {MODEL} is not in the local hub cache")
+elif not (in_local_cache(MODEL) or os.environ.get("STANCEKIT_NB_HUB") == "1"):
+    print(f"skipped: {MODEL} is not in the local hub cache; set STANCEKIT_NB_HUB=1 to download it")
+else:
+    nli = StanceModel(MODEL, backend="nli",
+                      templates={"favor": "The speaker supports {target}.",
+                                 "against": "The speaker opposes {target}.",
+                                 "none": "The speaker is neutral about {target}."})
+    try:
+        big = nli.predict(res.statements.head(20), targets=TARGETS)
+        display(big[["speaker", "target", "stance", "tone", "text"]])
+    except (StancekitError, OSError) as exc:
+        print("NLI model not available:", str(exc).splitlines()[0][:200])"""),
 ]
 
 
@@ -264,13 +334,37 @@ def write(name: str, cells: list) -> Path:
 
 
 def execute(path: Path, timeout: int = 600) -> float:
+    import os
+
     from nbclient import NotebookClient
 
+    # the kernel imports stancekit from this checkout, whatever an editable install elsewhere points to
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), *filter(None, [os.environ.get("PYTHONPATH")])])
     nb = nbformat.read(path, as_version=4)
     t0 = time.time()
     NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(HERE)}}).execute()
     nbformat.write(nb, path)
+    write_figures(nb)
     return time.time() - t0
+
+
+def write_figures(nb) -> list[Path]:
+    """Write the chart of every cell tagged with :func:`figure` to ``notebooks/figures/``."""
+    import base64
+
+    written = []
+    for cell in nb.cells:
+        name = cell.get("metadata", {}).get("stancekit", {}).get("figure")
+        if not name:
+            continue
+        pngs = [o["data"]["image/png"] for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+        if len(pngs) != 1:
+            raise RuntimeError(f"cell for figure {name!r} has {len(pngs)} PNG outputs, expected 1")
+        FIGURES.mkdir(exist_ok=True)
+        target = FIGURES / f"{name}.png"
+        target.write_bytes(base64.b64decode(pngs[0]))
+        written.append(target)
+    return written
 
 
 def main() -> None:

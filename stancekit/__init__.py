@@ -1,7 +1,7 @@
 """stancekit: who said what in the news, and with what stance.
 
 Modules, in dependency order: ``io`` (read articles) -> ``extraction``
-(statements and speakers) -> ``models`` (stance and tone) -> ``analysis``
+(statements and speakers) -> ``stance`` (stance and tone) -> ``analysis``
 (aggregation with uncertainty) -> ``plotting`` (charts); ``pipeline`` and
 ``cli`` on top. Heavy libraries (spaCy, torch) are imported only when first
 used; the public names below are loaded lazily on first access, so
@@ -11,6 +11,7 @@ Examples
 --------
 >>> import stancekit
 >>> res = stancekit.analyze("seeds/", targets=["the United States"])   # doctest: +SKIP
+>>> big = stancekit.analyze_corpus("news/*.jsonl", "out/news", targets=["Canada"])   # doctest: +SKIP
 """
 from __future__ import annotations
 
@@ -33,11 +34,12 @@ _LAZY = {
     "iter_statements": "extraction",
     "SpeakerRegistry": "registry",
     "suggest_registry": "registry",
-    "StanceModel": "models",
-    "Target": "models",
+    "StanceModel": "stance",
+    "Target": "stance",
     "summarize": "analysis",
     "compare": "analysis",
     "analyze": "pipeline",
+    "analyze_corpus": "pipeline",
     "show_article": "display",
     "highlight_statements": "display",
     "evaluate_statements": "evaluation",

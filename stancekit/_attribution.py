@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ._lexicon import _Lexicon
-from ._quotes import _Quote, scan_quotes
+from ._quotes import _Quote, quote_marks, scan_quotes
 
 _TRAIL = " \t\r\n,.;:\u00a0"
 
@@ -22,7 +22,7 @@ _TRAIL = " \t\r\n,.;:\u00a0"
 # --- article model ----------------------------------------------------------
 @dataclass
 class _Ref:
-    speaker: str
+    speaker: str | None          # None: a speaker the article does not name ("they said")
     mention: str | None
     mstart: int | None
     mend: int | None
@@ -73,21 +73,32 @@ class _Article:
         self.sents: list = []        # (start, end, span, offset, para_id)
         self.sent_starts: list[int] = []
         self.org_ents: list[tuple[int, int, str]] = []   # (start, end, text) of ORG entities
-        for para_id, (off, doc) in enumerate(docs):
+        # paragraph of a chunk from its offset: chunks are lines (or parts of long lines), and
+        # paragraphs with no possible statement may not have been parsed at all
+        newlines = [m.start() for m in re.finditer("\n", text)]
+        for off, doc in docs:
             for t in doc:
                 self.tokens.append(t)
                 self.tstart.append(off + t.idx)
             for s in doc.sents:
                 if not s.text.strip():
                     continue
+                para_id = bisect.bisect_left(newlines, off + s.start_char)
                 self.sents.append((off + s.start_char, off + s.end_char, s, off, para_id))
                 self.sent_starts.append(off + s.start_char)
             self.offset[id(doc)] = off
             for e in doc.ents:
                 if e.label_ == "ORG":
                     self.org_ents.append((off + e.start_char, off + e.end_char, e.text))
+        self.name_words, self.lower_words = self._learn_name_words(docs)
+        # "Mr. Trump", "Mrs. Clinton" anywhere in the article tell a surname's gender
+        self.surname_gender: dict[str, str] = {}
+        for m in re.finditer(r"\b(Mr|Mrs|Ms|Miss)\.?\s+(?:[A-Z]\.\s+)?([A-Z][\w'\u2019-]+)", text):
+            self.surname_gender.setdefault(m.group(2).lower(), "male" if m.group(1) == "Mr" else "female")
+        self._sent_tokens: dict[int, list] = {}
         self.quotes = scan_quotes(text) if quotes is None else quotes
         self.qstarts = [q.open for q in self.quotes]
+        self.marks = quote_marks(text, self.quotes)   # positions of quote-mark characters
         self.persons: dict[str, _Person] = {}
         self.token_index: dict[str, str] = {}   # name word -> canonical person
         self.aliases: dict[str, str] = {}       # learned abbreviations "FT" -> "Financial Times"
@@ -98,6 +109,52 @@ class _Article:
         self.used_cues: set[int] = set()
         self.plain_subjects: set[int] = set()   # positions of subjects of non-speech clauses
         self._learn_abbreviations()
+
+    @staticmethod
+    def _learn_name_words(docs) -> tuple[frozenset, frozenset]:
+        """Words the article uses as person names, read from the whole article.
+
+        The small parser tags a name that opens a sentence ("Trump said ...") as a common
+        noun and often gives a surname the wrong entity type ("Sanders" as ORG); what the
+        article does elsewhere settles it: a word inside a PERSON entity, or a word written
+        with a capital inside sentences but never in lower case, is a name.
+        """
+        person: set[str] = set()
+        capital: set[str] = set()
+        lower: set[str] = set()
+        for _, doc in docs:
+            for e in doc.ents:
+                if e.label_ == "PERSON":
+                    person.update(t.lower_ for t in e if t.text[:1].isupper() and t.is_alpha)
+            starts = {s.start for s in doc.sents}
+            prev_punct = True
+            for t in doc:   # one pass, no lookups of neighbours (each makes a Token)
+                alpha = t.is_alpha
+                if alpha:
+                    if t.text[:1].isupper():
+                        if not prev_punct and t.i not in starts and t.tag_ in ("NNP", "NNPS"):
+                            capital.add(t.lower_)
+                    else:
+                        lower.add(t.lower_)
+                prev_punct = t.is_punct
+        return frozenset(person | (capital - lower)), frozenset(lower)
+
+    def is_name_word(self, tok) -> bool:
+        """A capitalised token the article uses as a person's name (see ``_learn_name_words``).
+
+        A capitalised singular noun that opens its sentence with no determiner ("Trump
+        blamed ...") and that the article never writes in lower case counts as well.
+        """
+        if not tok.text[:1].isupper() or tok.text.isupper() or not tok.is_alpha:
+            return False
+        low = tok.lower_
+        if low in self.lex.person_nouns or _singular(low) in self.lex.person_nouns or low in self.lex.titles:
+            return False
+        if low in self.name_words:
+            return True
+        return tok.tag_ in ("NN", "NNP") and not tok.ent_type_ and low not in self.lower_words \
+            and (tok.is_sent_start or tok.i > 0 and tok.doc[tok.i - 1].text in _OPENERS) \
+            and not any(c.dep_ in ("det", "poss", "nummod", "amod") for c in tok.children)
 
     # positions
     def pos(self, tok) -> int:
@@ -114,6 +171,23 @@ class _Article:
         if i >= 0 and self.quotes[i].open <= pos < self.quotes[i].end:
             return self.quotes[i]
         return None
+
+    def sent_tokens(self, si: int) -> list:
+        """The tokens of sentence ``si``, made once (every rule family walks every sentence)."""
+        toks = self._sent_tokens.get(si)
+        if toks is None:
+            toks = self._sent_tokens[si] = list(self.sents[si][2])
+        return toks
+
+    def is_mark(self, pos: int) -> bool:
+        """Whether the character at ``pos`` is (part of) a quote mark."""
+        i = bisect.bisect_left(self.marks, pos)
+        return i < len(self.marks) and self.marks[i] == pos
+
+    def has_mark(self, s: int, e: int) -> bool:
+        """Whether ``text[s:e]`` holds a quote mark."""
+        i = bisect.bisect_left(self.marks, s)
+        return i < len(self.marks) and self.marks[i] < e
 
     def in_quote_content(self, pos: int) -> bool:
         q = self.quote_at(pos)
@@ -224,6 +298,11 @@ class _Article:
             if sp is not None:
                 person.role, person.group, person.country = sp.role, sp.group, sp.country
                 person.gender = _norm_gender(sp.gender)
+            if person.gender is None:
+                # the article's honorifics first ("Mrs. Clinton"), then a common first name
+                parts = canonical.split()
+                person.gender = self.surname_gender.get(parts[-1].lower()) or (
+                    self.lex.first_names.get(parts[0].lower()) if len(parts) > 1 else None)
             self.persons[canonical] = person
         if role:
             first, _, more = role.partition(" ")
@@ -252,7 +331,7 @@ class _Article:
                     role=p.role, country=p.country)
 
     def add_salience(self, pos: int, ref: _Ref) -> None:
-        if ref.members:
+        if ref.members or ref.speaker is None:
             return
         self.salience.append((pos, ref.speaker))
 
@@ -310,6 +389,62 @@ class _Article:
                     return ref
         return self._resolve_one(tok)
 
+    def resolve_span(self, start: int, end: int) -> _Ref | None:
+        """Resolve the speaker mentioned at ``text[start:end]`` (a Source span found by any means).
+
+        The span's syntactic head (the token whose head lies outside the span) is resolved
+        like the subject of a cue (:meth:`resolve_speaker`): names, pronouns through the
+        article's salience before ``start``, role nouns, groups, outlets, campaigns.
+        """
+        i = bisect.bisect_left(self.tstart, start)
+        toks = []
+        while i < len(self.tokens) and self.tstart[i] < end:
+            tok = self.tokens[i]
+            if not tok.is_space and not tok.is_punct:
+                toks.append(tok)
+            i += 1
+        if not toks:
+            return None
+        inside = {(id(t.doc), t.i) for t in toks}
+        heads = [t for t in toks if (id(t.head.doc), t.head.i) not in inside or t.head.i == t.i]
+        # a possessive Source ("Trump's") or an appositive one: the first head is the name
+        return self.resolve_speaker(heads[0] if heads else toks[-1])
+
+    def resolve_speaker(self, tok) -> _Ref | None:
+        """Resolve the subject of a cue; a subject that denotes people but names no one stays a speaker.
+
+        "They said ...", "The candidate said ..." (no candidate met yet), "Many Republicans
+        believe ...", "Some said ...": the statement is real even when the article model
+        cannot tell who; it gets ``speaker=pd.NA``, the mention as written and
+        ``resolution="unresolved"`` (filter on ``speaker.notna()`` to drop them). Anything
+        else that does not resolve ("it", "the deal") is no speaker.
+        """
+        ref = self.resolve(tok)
+        if ref is not None:
+            return ref
+        low = tok.lower_
+        if tok.pos_ == "PRON":
+            ok = low in ("he", "she", "they")
+        elif low in _PEOPLE_QUANTIFIERS:
+            ok = True
+        else:
+            ok = tok.pos_ in ("NOUN", "PROPN") and (_singular(low) in self.lex.person_nouns
+                                                    or tok.ent_type_ in ("NORP", "ORG"))
+            if not ok and tok.pos_ == "NOUN" and _singular(low).split("-")[-1] in _SHARE_NOUNS:
+                # "two-thirds of the voters", "a third of Republicans": a share of people
+                # (a percentage is a poll's finding, not anyone's statement)
+                ok = any(c.dep_ == "prep" and c.lower_ == "of" and any(
+                    g.dep_ == "pobj" and (_singular(g.lower_) in self.lex.person_nouns or g.ent_type_ == "NORP")
+                    for g in c.children) for c in tok.children)
+            if not ok and tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
+                # "the agency said", "the campaign said": an organisation the article does not name here
+                ok = _singular(low) in _ORG_REF_NOUNS or low in _ORG_HEADS or low in _CAMPAIGN_NOUNS
+        if not ok:
+            return None
+        ms = self.pos(tok.left_edge) if tok.pos_ != "PRON" else self.pos(tok)
+        me = self.end(tok)
+        return _Ref(None, self.text[ms:me], ms, me, "unresolved", group="unregistered")
+
     def _resolve_one(self, tok) -> _Ref | None:
         lex = self.lex
         low = tok.lower_
@@ -354,7 +489,10 @@ class _Article:
         mention = self.text[ms:me]
         # outlet: the phrase or a modifier inside it names an outlet ("a Financial Times report")
         out = self.outlet_name(mention)
-        if out is None:
+        person_head = tok.ent_type_ == "PERSON" or self.is_name_word(tok)
+        if out is None and not person_head:
+            # "a Financial Times report": an outlet in a modifier speaks; "The Tribune
+            # columnist Jane Roe" is the columnist
             for ent in span.ents:
                 if ent.label_ in ("ORG", "PERSON", "GPE", "WORK_OF_ART"):
                     out = self.outlet_name(ent.text)
@@ -381,6 +519,13 @@ class _Article:
             known_word = unseen_name = True
         else:
             unseen_name = False
+        if ent is None and not known_word and tok.pos_ in ("PROPN", "NOUN") and self.is_name_word(tok) \
+                and tok.ent_type_ in ("", "ORG") and not any(e.start <= tok.i < e.end and len(e) > 1
+                                                              for e in tok.doc.ents) \
+                and not any(c.dep_ == "compound" and (c.ent_type_ not in ("", "PERSON") or c.lower_ not in self.name_words)
+                            for c in tok.lefts):
+            # "Trump said" tagged as a common noun, "Sanders" typed ORG: the article knows it as a name
+            known_word = True
         if ent is not None or known_word or (tok.pos_ == "PROPN" and self.registry.lookup(tok.text)):
             if ent is not None:
                 es = max(ent.start, span.start)
@@ -472,6 +617,11 @@ class _Article:
             # who speak later in the article take it over (see _Extractor.resolve_pending_groups)
             return _Ref(bare, mention, ms, me, "anonymous", group=g or "unregistered",
                         role="pending-group" if g is not None else None)
+        if sing in _CAMPAIGN_NOUNS and not plural:
+            # "the Clinton campaign", "Trump's campaign", "her campaign": an organisation speaking for a person
+            ref = self.campaign_ref(tok, sing, mention, ms, me)
+            if ref is not None:
+                return ref
         if not is_person_noun and tok.pos_ == "NOUN" and sing in _ORG_REF_NOUNS and not plural \
                 and any(d in ("the", "this") for d in dets):
             # "The group urged ...": the organisation of that kind mentioned most recently
@@ -485,7 +635,7 @@ class _Article:
                 # "the Canadian Vehicle Manufacturers' Association" missed by NER
                 name = re.sub(r"^the\s+", "", mention, flags=re.I)
                 return _Ref(name, mention, ms, me, "name", group="unregistered")
-            if tok.ent_type_ == "ORG" and tok.pos_ == "PROPN":
+            if tok.ent_type_ == "ORG" and (tok.pos_ == "PROPN" or tok.text[:1].isupper() and tok.lower_ not in self.lower_words):
                 name = re.sub(r"^the\s+", "", mention, flags=re.I)
                 return _Ref(name, mention, ms, me, "name", group="unregistered")
             return None
@@ -503,6 +653,26 @@ class _Article:
         if hits and len({h.group for h in hits}) == 1:
             group = hits[0].group or group
         return _Ref(bare, mention, ms, me, "anonymous", group=group)
+
+    def campaign_ref(self, tok, noun: str, mention, ms, me) -> _Ref | None:
+        """The campaign (team, administration, camp) of the person or name that modifies ``tok``."""
+        owner = next((c for c in tok.lefts if c.dep_ == "poss"), None)
+        if owner is None:
+            owner = next((c for c in reversed(list(tok.lefts)) if c.dep_ == "compound"
+                          and (c.ent_type_ == "PERSON" or c.pos_ == "PROPN" or self.is_name_word(c))), None)
+        if owner is None:
+            return None
+        if owner.pos_ == "PRON":
+            if owner.lower_ not in ("his", "her"):
+                return None
+            person = self.resolve_pronoun(owner)
+        else:
+            person = self._resolve_one(owner) if owner.text[:1].isupper() else None
+        if person is None or person.members:
+            return None
+        name = f"{person.speaker} {noun}"
+        return _Ref(name, mention, ms, me, "name" if person.resolution == "name" else person.resolution,
+                    group=person.group, role=noun, country=person.country, outlet=person.outlet)
 
     def _spoke(self, name: str) -> bool:
         return any(s.ref.speaker == name or any(m.speaker == name for m in s.ref.members) for s in self.stmts)
@@ -606,6 +776,7 @@ class _Article:
         # "Content, he said": a subject inside the content before the cue is not the antecedent
         h = tok.head
         tail_cue = h.dep_ == "parataxis" or any(c.dep_ == "ccomp" and c.i < tok.i for c in h.children)
+        fits: list[tuple[int, str]] = []
         for p, name in sorted(self.salience, reverse=True):
             if p >= pos:
                 continue
@@ -616,15 +787,47 @@ class _Article:
                 continue
             if person.gender and want and person.gender != want:
                 continue
-            if person.gender is None and want:
-                person.gender = want
-            return self.ref_for(name, tok.text, pos, pos + len(tok.text), "pronoun")
-        return None
+            fits.append((p, name))
+            if len(fits) >= 8:
+                break
+        if not fits:
+            return None
+        # "Mr. Ames said that Mr. Roe had lost the room. ... he estimated": a person met
+        # only inside someone else's reported words is a weaker antecedent than a speaker or a
+        # subject of the narration, when one of those is as close (Lappin and Leass's salience)
+        pick = fits[0][1]
+        if self.sent_of(fits[0][0]) != here and self._embedded(fits[0][0], fits[0][1]):
+            for p, name in fits[1:]:
+                if here - self.sent_of(p) > 2:
+                    break
+                if not self._embedded(p, name):
+                    pick = name
+                    break
+        person = self.persons[pick]
+        if person.gender is None and want:
+            person.gender = want
+        return self.ref_for(pick, tok.text, pos, pos + len(tok.text), "pronoun")
+
+    def _embedded(self, p: int, name: str) -> bool:
+        """Whether position ``p`` lies inside the content of a person's statement (not ``name``'s own;
+        an outlet's report is narration)."""
+        return any(st.ref.speaker != name and not st.ref.outlet and any(s <= p < e for s, e in st.spans)
+                   for st in self.stmts)
 
 
 _ORG_HEADS = frozenset("""association council institute federation union chamber ministry department
 agency company corporation group bank board commission society foundation centre center university
 coalition alliance authority office party committee""".split())
+
+#: Nouns for a share of a group of people ("two-thirds of voters", "a majority of Republicans").
+_SHARE_NOUNS = frozenset({"third", "half", "quarter", "fifth", "majority", "minority", "share", "portion",
+                          "number", "handful", "dozen", "hundred", "thousand", "million", "bulk", "rest", "plurality"})
+#: Quantifiers that stand for people as subjects of speech ("Some said", "Many believe").
+_PEOPLE_QUANTIFIERS = frozenset({"some", "many", "others", "most", "several", "few", "both", "all", "those"})
+#: Nouns for an organisation that speaks for one person ("the Clinton campaign", "Trump's team").
+_CAMPAIGN_NOUNS = frozenset({"campaign", "camp", "team", "administration"})
+#: Characters after which a capitalised word opens a sentence-like unit (quote marks, dashes, brackets).
+_OPENERS = frozenset({'"', "\u201c", "\u2018", "'", "(", "\u2014", "\u2013", "-", ":"})
 
 # "the group said": organisation nouns and the words a matching name must contain (empty: any)
 _ORG_REF_NOUNS = {
@@ -634,6 +837,7 @@ _ORG_REF_NOUNS = {
     "ministry": ("ministry", "department"), "department": ("department", "ministry"),
     "agency": ("agency", "service", "administration"), "company": (), "firm": (), "corporation": (),
     "bank": ("bank",), "regulator": ("commission", "authority", "board", "regulator"),
+    "campaign": ("campaign",), "administration": ("administration",),
 }
 
 _ABBREV_TITLES = {"sen.": "Senator", "gov.": "Governor", "rep.": "Representative", "gen.": "General",

@@ -1,7 +1,7 @@
 """Word lists for extraction: load the English resources into one cached lexicon.
 
-One job: read ``stancekit/resources/en/*.txt`` (speech and act verbs with their
-inflected forms, pronouns, titles, person nouns, cue nouns, outlets) into a
+One job: read ``stancekit/resources/en/*.txt`` (speech, act, evaluative and belief
+verbs with their inflected forms, pronouns, titles, person nouns, cue nouns, outlets) into a
 frozen :class:`_Lexicon`, built once per process by :func:`_lexicon`.
 """
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from importlib import resources
+
+from ._utils import verb_forms
 
 
 # --- lexicons ---------------------------------------------------------------
@@ -23,28 +25,6 @@ def _read_lines(name: str) -> list[list[str]]:
     return rows
 
 
-_IRREGULAR = {
-    "say": ["said"], "tell": ["told"], "think": ["thought"], "find": ["found"],
-    "write": ["wrote", "written"], "hold": ["held"], "forecast": ["forecast"],
-    "admit": ["admitted", "admitting"], "slam": ["slammed", "slamming"],
-    "commit": ["committed"], "fear": [], "blast": [],
-}
-
-
-def _forms(lemma: str) -> set[str]:
-    forms = {lemma}
-    forms.update(_IRREGULAR.get(lemma, []))
-    if lemma.endswith("e"):
-        forms |= {lemma + "s", lemma + "d", lemma[:-1] + "ing"}
-    elif lemma.endswith("y") and lemma[-2] not in "aeiou":
-        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
-    elif lemma.endswith(("s", "sh", "ch", "x")):
-        forms |= {lemma + "es", lemma + "ed", lemma + "ing"}
-    else:
-        forms |= {lemma + "s", lemma + "ed", lemma + "ing"}
-    return forms
-
-
 @dataclass(frozen=True)
 class _Lexicon:
     cue_forms: dict
@@ -54,6 +34,10 @@ class _Lexicon:
     titles: dict
     outlets: dict  # normalized alias -> canonical
     cue_nouns: frozenset = frozenset()
+    eval_forms: dict = None      # evaluative verb form -> lemma ("accused" -> "accuse")
+    belief_forms: dict = None    # belief/intention verb form -> lemma ("hoped" -> "hope")
+    belief_lemmas: frozenset = frozenset()
+    first_names: dict = None     # first name -> "male" / "female" (a hint for pronouns)
 
 
 @functools.lru_cache(maxsize=1)
@@ -62,10 +46,10 @@ def _lexicon() -> _Lexicon:
 
     cue, act = {}, {}
     for lemma in _read_lines("cue_verbs.txt"):
-        for f in _forms(lemma):
+        for f in verb_forms(lemma):
             cue[f] = lemma
     for lemma in _read_lines("act_verbs.txt"):
-        for f in _forms(lemma):
+        for f in verb_forms(lemma):
             act[f] = lemma
     pron = {}
     for row in _read_lines("pronouns.txt"):
@@ -80,5 +64,13 @@ def _lexicon() -> _Lexicon:
         names = [n.strip() for n in row.split("|") if n.strip()]
         for n in names:
             outlets.setdefault(normalize_name(n), names[0])
+    first_names = {}
+    for row in _read_lines("first_names.txt"):   # "name m" / "name f" (shared with stance.mentions)
+        parts = row.split()
+        if len(parts) == 2 and parts[1] in ("m", "f"):
+            first_names[parts[0].lower()] = "male" if parts[1] == "m" else "female"
+    evaluative = {f: lemma for lemma in _read_lines("evaluative_verbs.txt") for f in verb_forms(lemma)}
+    belief = {f: lemma for lemma in _read_lines("belief_verbs.txt") for f in verb_forms(lemma)}
     return _Lexicon(cue, act, frozenset(_read_lines("person_nouns.txt")), pron, titles, outlets,
-                    frozenset(_read_lines("cue_nouns.txt")))
+                    frozenset(_read_lines("cue_nouns.txt")), evaluative, belief, frozenset(belief.values()),
+                    first_names)

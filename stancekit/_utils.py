@@ -139,3 +139,34 @@ class atomic_path:
                 self.tmp.unlink()
             except OSError:
                 pass
+
+
+#: Irregular English verb forms the lexicons need (lemma -> forms beyond the regular -s/-ed/-ing).
+IRREGULAR_VERBS = {
+    "say": ["said"], "tell": ["told"], "think": ["thought"], "find": ["found"], "write": ["wrote", "written"],
+    "hold": ["held"], "forecast": ["forecast"], "admit": ["admitted", "admitting"], "slam": ["slammed", "slamming"],
+    "commit": ["committed"], "fear": [], "blast": [], "see": ["saw", "seen", "sees", "seeing"], "feel": ["felt"],
+    "seek": ["sought"], "plan": ["planned", "planning"], "regret": ["regretted"], "fault": ["faulted"],
+    "rebut": ["rebutted"], "mean": ["meant"], "understand": ["understood"],
+}
+
+
+def verb_forms(lemma: str) -> set[str]:
+    """The lemma and its inflections (-s, -ed, -ing, with the usual spelling changes and the irregular table).
+
+    Examples
+    --------
+    >>> sorted(verb_forms("accuse"))
+    ['accuse', 'accused', 'accuses', 'accusing']
+    """
+    forms = {lemma}
+    forms.update(IRREGULAR_VERBS.get(lemma, []))
+    if lemma.endswith("e"):
+        forms |= {lemma + "s", lemma + "d", lemma[:-1] + "ing"}
+    elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
+    elif lemma.endswith(("s", "sh", "ch", "x")):
+        forms |= {lemma + "es", lemma + "ed", lemma + "ing"}
+    else:
+        forms |= {lemma + "s", lemma + "ed", lemma + "ing"}
+    return forms

@@ -39,7 +39,15 @@ import pandas as pd
 from ._utils import check_choice
 from .schema import SUMMARY_COLUMNS, check_frame
 
-__all__ = ["summarize", "compare", "speaker_target_matrix", "BOOTSTRAP_METHODS"]
+__all__ = [
+    "summarize",
+    "compare",
+    "speaker_target_matrix",
+    "add_article_columns",
+    "period_labels",
+    "BOOTSTRAP_METHODS",
+    "TIME_KEYS",
+]
 
 #: Resampling units for :func:`summarize`: "speakers" (cluster bootstrap, the
 #: default and the honest choice) or "statements" (naive; kept to show how
@@ -53,6 +61,11 @@ _MAX_INDEX_ENTRIES = 2_000_000
 # Label for statements whose speaker is unknown; such statements are clustered
 # per article (one anonymous "speaker" per article), see _cluster_ids.
 _UNKNOWN_SPEAKER = "<unknown>"
+
+
+#: Keys that :func:`summarize` derives from a ``date`` column when the scores
+#: have no column of that name, and their pandas period frequency.
+TIME_KEYS = {"year": "Y", "quarter": "Q", "month": "M", "week": "W-SUN", "day": "D"}
 
 
 # --- small helpers ------------------------------------------------------------
@@ -207,6 +220,127 @@ def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame.sort_values(keys, kind="stable", na_position="last").reset_index(drop=True)
 
 
+# --- dates, periods and article metadata -------------------------------------
+
+
+def _parse_dates(values: pd.Series) -> pd.Series:
+    """Timestamps (timezone-naive, UTC wall time) of ``values``; NaT where unparseable."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        stamps = values
+    else:
+        stamps = pd.to_datetime(values.astype("object").where(values.notna(), None), errors="coerce",
+                                utc=True, format="mixed")
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+    return stamps
+
+
+def period_labels(dates: pd.Series, freq: str = "month") -> pd.Series:
+    """Label each date with its calendar period ("2026-01" for a month).
+
+    Parameters
+    ----------
+    dates : pandas.Series
+        Dates as strings ("2026-01-30", ISO 8601 with or without a time zone)
+        or datetimes. Unparseable or missing dates give ``pd.NA``.
+    freq : {"year", "quarter", "month", "week", "day"}, default "month"
+        Period length. Weeks run Monday to Sunday and are labelled by their
+        Monday ("2026-01-26").
+
+    Returns
+    -------
+    pandas.Series
+        Strings that sort in time order: "2026", "2026Q1", "2026-01",
+        "2026-01-26" (week), "2026-01-30" (day); same index as ``dates``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> period_labels(pd.Series(["2026-01-30", "2026-02-03T10:00:00+05:00", "soon"])).tolist()
+    ['2026-01', '2026-02', <NA>]
+    """
+    check_choice("freq", freq, TIME_KEYS)
+    stamps = _parse_dates(pd.Series(dates))
+    periods = stamps.dt.to_period(TIME_KEYS[freq])
+    if freq == "week":
+        labels = periods.dt.start_time.dt.strftime("%Y-%m-%d")
+    else:
+        labels = periods.astype(str)
+    return labels.astype("object").where(stamps.notna(), pd.NA)
+
+
+def _with_time_keys(scores: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``scores`` plus the period columns named in ``keys`` that it lacks (derived from ``date``)."""
+    derived = [k for k in keys if k in TIME_KEYS and k not in scores.columns]
+    if not derived:
+        return scores
+    if "date" not in scores.columns:
+        raise KeyError(
+            f"`by` asks for {derived}, which summarize derives from a `date` column, and `scores` has none; "
+            "add the articles' dates with stancekit.analysis.add_article_columns(scores, articles)."
+        )
+    return scores.assign(**{k: period_labels(scores["date"], k) for k in derived})
+
+
+def add_article_columns(
+    scores: pd.DataFrame,
+    articles: pd.DataFrame,
+    columns: Sequence[str] = ("outlet", "date"),
+) -> pd.DataFrame:
+    """Copy article-level columns (outlet, date...) onto each statement or score row.
+
+    Corpus-level views (tone per month, per outlet) need each statement to
+    carry its article's metadata; statements only carry the article id.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Statements or scores with an ``article`` column.
+    articles : pandas.DataFrame
+        Articles with ``article`` and the ``columns`` (as from
+        :func:`stancekit.io.read_articles`).
+    columns : sequence of str, default ("outlet", "date")
+        Article columns to copy. Columns missing from ``articles``, or
+        already present in ``scores``, are left alone.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame: ``scores`` with the columns added (same rows and order);
+        ``scores`` itself is not changed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> sc = pd.DataFrame({"article": ["a", "b", "a"], "tone": [0.1, 0.2, 0.3]})
+    >>> arts = pd.DataFrame({"article": ["a", "b"], "outlet": ["X", "Y"], "date": ["2026-01-02", None]})
+    >>> add_article_columns(sc, arts)["outlet"].tolist()
+    ['X', 'Y', 'X']
+    """
+    check_frame(scores, ["article"], name="scores")
+    check_frame(articles, ["article"], name="articles")
+    wanted = [c for c in columns if c in articles.columns and c not in scores.columns]
+    if not wanted:
+        return scores
+    meta = articles.drop_duplicates("article", keep="first").set_index("article")[wanted]
+    out = scores.copy()
+    for col in wanted:
+        out[col] = scores["article"].map(meta[col])
+    return out
+
+
+def _mention_counts(scores: pd.DataFrame) -> dict:
+    """``{target: {"mentioned": m, "statements": n}}`` over the rows of ``scores``."""
+    if "target_mentioned" not in scores.columns or scores.empty:
+        return {}
+    mentioned = scores["target_mentioned"].astype("boolean").fillna(False).astype(bool)
+    target = scores["target"].astype(str) if "target" in scores.columns else pd.Series("", index=scores.index)
+    out = {}
+    for name, sub in mentioned.groupby(target, sort=True):
+        out[str(name)] = {"mentioned": int(sub.sum()), "statements": int(len(sub))}
+    return out
+
+
 # --- summarize -------------------------------------------------------------
 
 
@@ -220,6 +354,7 @@ def summarize(
     seed: int | None = 0,
     min_speakers: int = 3,
     method: str = "speakers",
+    mentioned_only: bool = False,
 ) -> pd.DataFrame:
     """Summarize scored statements per group (or speaker), with a cluster-bootstrap interval.
 
@@ -260,9 +395,15 @@ def summarize(
         column(s), ``value`` and ``speaker``; ``stance``, ``intensity`` and
         ``article`` are used when present (else their summaries are NaN).
     by : str or list of str, default "group"
-        Column(s) to summarize by. When ``scores`` holds more than one
+        Column(s) to summarize by, e.g. ``"group"``, ``["group", "month"]``
+        or ``["outlet", "group"]``. When ``scores`` holds more than one
         ``target``, ``target`` is added as the leading key: a summary is
-        always per target.
+        always per target. ``"year"``, ``"quarter"``, ``"month"``,
+        ``"week"`` and ``"day"`` (:data:`TIME_KEYS`), when ``scores`` has
+        no such column, are derived from its ``date`` column with
+        :func:`period_labels` (rows without a date form their own NaN
+        period); :func:`add_article_columns` copies ``date`` and ``outlet``
+        from the articles.
     value : str, default "tone"
         Numeric column to average. The output columns ``tone``,
         ``tone_low`` and ``tone_high`` are named after it
@@ -281,6 +422,12 @@ def summarize(
         Groups with fewer speakers get a note that the interval is unreliable.
     method : {"speakers", "statements"}, default "speakers"
         Resampling unit of the bootstrap (see above).
+    mentioned_only : bool, default False
+        Keep only rows whose ``target_mentioned`` is true (statements that
+        name the target or an alias). Either way,
+        ``attrs["stancekit"]["mentions"]`` records per target how many of
+        the statement rows mention it (``{"mentioned": m, "statements":
+        n}``), so charts can say what share they show.
 
     Returns
     -------
@@ -325,10 +472,18 @@ def summarize(
     n_boot = _check_count("n_boot", n_boot)
     min_speakers = _check_count("min_speakers", min_speakers)
     check_choice("method", method, BOOTSTRAP_METHODS)
-    check_frame(scores, [*keys, value], name="scores")
+    check_frame(scores, [value], name="scores")
+    scores = _with_time_keys(scores, keys)
+    check_frame(scores, keys, name="scores")
+    mentions = _mention_counts(scores)
+    keys = _target_keys(scores, keys)  # from all rows: a target none of whose statements is kept stays a key
+    if mentioned_only:
+        if "target_mentioned" not in scores.columns:
+            raise KeyError("`mentioned_only=True` needs a `target_mentioned` column in `scores`; "
+                           f"it has {list(scores.columns)}.")
+        scores = scores[scores["target_mentioned"].astype("boolean").fillna(False).astype(bool)]
     if len(scores) and not pd.api.types.is_numeric_dtype(scores[value]):
         raise TypeError(f"Column `{value}` (the `value`) must be numeric, not {scores[value].dtype}.")
-    keys = _target_keys(scores, keys)
 
     work = pd.DataFrame({k: scores[k] for k in keys})
     work["_value"] = pd.to_numeric(scores[value], errors="coerce").astype(float)
@@ -379,6 +534,8 @@ def summarize(
             "method": method,
             "min_speakers": min_speakers,
         },
+        "mentioned_only": bool(mentioned_only),
+        "mentions": mentions,
     }
     return out
 

@@ -4,9 +4,10 @@ Pure pandas + ``html``: no spaCy, no IPython needed. The objects returned
 have ``_repr_html_`` (Jupyter renders them) and an ``.html`` property with a
 standalone fragment (inline styles only) for reports.
 
-Colours come from the Okabe-Ito palette (Okabe & Ito 2008, "Color Universal
-Design"), which stays distinguishable under the common colour-vision
-deficiencies.
+Colours come from :func:`stancekit.plotting.group_palette`, the one source of
+group and speaker colours: it starts with the Okabe-Ito palette (Okabe & Ito
+2008, "Color Universal Design"), which stays distinguishable under the
+common colour-vision deficiencies.
 """
 from __future__ import annotations
 
@@ -24,8 +25,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["HighlightedText", "highlight_statements", "show_article", "OKABE_ITO"]
 
-#: Okabe & Ito (2008) colour-blind-safe palette, black moved last.
-OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
+from .plotting import OKABE_ITO  # noqa: E402  (re-exported; the palette lives in plotting)
 #: Colour for statements whose speaker/group is missing.
 UNKNOWN_COLOR = "#999999"
 UNKNOWN_LABEL = "(unknown)"
@@ -93,20 +93,31 @@ class HighlightedText:
 
 
 def _palette(keys: list[str], colors: Mapping[str, str] | list[str] | None) -> dict[str, str]:
+    """Colours of ``keys``: pinned ones from ``colors``, the rest from the charts' palette.
+
+    The default comes from :func:`stancekit.plotting.group_palette` (the one
+    source of group and speaker colours), so a group has the same colour here
+    as in the charts, and up to 17 speakers get distinct colours.
+    """
+    from .plotting import GROUP_COLORS, group_palette
+
+    fixed = {str(k): v for k, v in colors.items()} if isinstance(colors, Mapping) else {}
+    if isinstance(colors, (list, tuple)) and colors:
+        cycle = list(colors)
+    elif fixed:
+        cycle = [c for c in GROUP_COLORS if c not in fixed.values()] or list(GROUP_COLORS)
+    else:
+        cycle = None
+    rest = [k for k in keys if k not in fixed and k != UNKNOWN_LABEL]
+    auto = group_palette(rest, palette=cycle)
     mapping: dict[str, str] = {}
-    fixed = dict(colors) if isinstance(colors, Mapping) else {}
-    cycle = list(colors) if isinstance(colors, (list, tuple)) and colors else OKABE_ITO
-    if isinstance(colors, Mapping):
-        cycle = [c for c in OKABE_ITO if c not in fixed.values()] or OKABE_ITO
-    i = 0
     for key in keys:
         if key in fixed:
             mapping[key] = fixed[key]
         elif key == UNKNOWN_LABEL:
             mapping[key] = UNKNOWN_COLOR
         else:
-            mapping[key] = cycle[i % len(cycle)]
-            i += 1
+            mapping[key] = auto[key]
     return mapping
 
 
@@ -142,9 +153,11 @@ def highlight_statements(
         Column that picks the colour: ``"speaker"`` (default) or ``"group"``
         (any column works). Missing values are shown in grey as "(unknown)".
     colors : dict or list of str, optional
-        A dict ``{value: css_colour}`` pins colours (others come from the
-        palette); a list replaces the Okabe-Ito palette. Colours are given
-        in order of first appearance in the text.
+        A dict ``{value: css_colour}`` pins colours, e.g. an analysis'
+        ``result.palette`` so that groups look as in its charts; other
+        values, and all by default, get colours from
+        :func:`stancekit.plotting.group_palette` in sorted order (distinct for
+        up to 17 values). A list replaces that palette.
     max_chars : int, optional
         Show only the first ``max_chars`` characters (spans are clipped).
     article : str, optional

@@ -30,13 +30,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._utils import StancekitError
+from ._utils import StancekitError, check_choice
 from .schema import STATEMENT_JSONL_REQUIRED, check_frame
 
 log = logging.getLogger(__name__)
 
-__all__ = ["read_gold", "evaluate_statements", "statement_errors", "normalize_speaker", "match_stance",
-           "evaluate_stance"]
+__all__ = ["read_gold", "evaluate_statements", "statement_errors", "normalize_speaker", "same_name",
+           "match_stance", "evaluate_stance", "KIND_FAMILY", "SPEAKER_MATCHES"]
 
 #: Columns of the frame returned by :func:`evaluate_statements` (after the key column).
 SCORE_TABLE_COLUMNS = [
@@ -55,6 +55,25 @@ GOLD_COLUMNS = ["article", "statement_id", "speaker", "group", "kind", "cue", "v
 
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+")
 _SPACE = re.compile(r"\s+")
+
+#: Speaker comparisons: ``"exact"`` compares normalised names (stancekit's own gold);
+#: ``"name"`` compares a gold mention as written ("Mr. Trump", "Sen. Bernie Sanders (I-Vt.)")
+#: with a resolved name (see :func:`same_name`), as PolNeAR's Sources need.
+SPEAKER_MATCHES = ("exact", "name")
+
+#: Statement kinds grouped into the families the PolNeAR tables report
+#: (partial quotes, continuations and reported acts are indirect speech).
+KIND_FAMILY = {"direct": "direct", "indirect": "indirect", "mixed": "indirect", "continuation": "indirect",
+               "reported": "indirect", "evaluative": "evaluative", "belief": "belief"}
+
+# Last words of an organisation speaking for a person ("Clinton campaign" is not "Clinton").
+_ORG_WORDS = frozenset("""campaign camp team administration office staff aides allies foundation family
+supporters spokesman spokeswoman spokesperson""".split())
+
+# Titles and honorifics that do not belong to a name when names are compared.
+_NAME_TITLES = frozenset("""mr mrs ms miss dr sen senator rep representative gov governor president pres
+vice secretary sec gen general lt col adm judge justice rev reverend speaker chairman chairwoman mayor
+former candidate nominee presidential prof sir dame lord lady atty attorney the a an""".split())
 
 # --------------------------------------------------------------------------
 # Gold files
@@ -235,6 +254,63 @@ def normalize_speaker(name: Any, *, registry: Any = None) -> str | None:
     return mapping.get(s, s)
 
 
+#: Words before "of" that make "X of Y" one name ("Bank of America", "Secretary of State ...").
+_OF_NAMES = frozenset("""bank university department secretary state house office minister ministry board
+council institute college school association bureau chamber church court federation league museum
+party people republic union committee commission center centre foundation director chairman chief
+president governor mayor attorney""".split())
+
+
+def _name_words(name: Any) -> tuple[str, ...]:
+    if name is None or name is pd.NA or (isinstance(name, float) and np.isnan(name)):
+        return ()
+    # "Sen. Dana Whitfield of Iowa", "Ana Brook of Leeds": the place is not part of the name
+    m = re.match(r"^(.*?\b([A-Z][\w'\u2019.-]*))\s+of\s+[A-Z]", str(name))
+    if m and m.group(2).lower().strip(".") not in _OF_NAMES:
+        name = m.group(1)
+    s = _norm_text(name)
+    if s is None:
+        return ()
+    s = re.sub(r"\([^)]*\)", " ", s)
+    s = re.sub(r"['\u2019]s\b|['\u2019](?=\s|$)", "", s)
+    words = [w.strip(".-") for w in re.findall(r"[\w.&-]+", s)]
+    words = [w for w in words if w and w not in _NAME_TITLES]
+    while words and words[-1] in ("jr", "sr", "ii", "iii"):
+        words.pop()
+    return tuple(words)
+
+
+def same_name(a: Any, b: Any) -> bool:
+    """Whether two speaker names (or a name and a mention as written) name the same speaker.
+
+    Titles and honorifics ("Mr.", "Sen.", "President"), possessives and bracketed
+    parts and a trailing "of <Place>" are dropped; then the words of one name must all
+    occur in the other, and the last words must agree (or the shorter name is one word
+    that opens the longer: a family name written first, "Park" for "Park Ji-woo"):
+    "Trump", "Mr. Trump" and "Donald J. Trump" are the same; "Bill Clinton" and
+    "Hillary Clinton" are not; "Clinton campaign" is not "Clinton".
+
+    Examples
+    --------
+    >>> same_name("Sen. Bernie Sanders (I-Vt.)", "Bernie Sanders"), same_name("Trump's", "Donald Trump")
+    (True, True)
+    >>> same_name("Bill Clinton", "Hillary Clinton"), same_name("the Clinton campaign", "Hillary Clinton")
+    (False, False)
+    >>> same_name("Park", "Park Ji-woo"), same_name("Sen. Dana Whitfield of Iowa", "Dana Whitfield")
+    (True, True)
+    """
+    x, y = _name_words(a), _name_words(b)
+    if not x or not y:
+        return False
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    if not set(short) <= set(long_):
+        return False
+    if x[-1] == y[-1]:
+        return True
+    # a family name written first ("Park" for "Park Ji-woo")
+    return len(short) == 1 and short[0] == long_[0] and len(long_) <= 3 and long_[-1] not in _ORG_WORDS
+
+
 # --------------------------------------------------------------------------
 # Matching
 # --------------------------------------------------------------------------
@@ -252,6 +328,9 @@ def _prepare(data: pd.DataFrame, name: str, aliases: dict[str, str], keys: list[
         "speaker": data["speaker"].astype("object").to_numpy(),
         "text": (data["text"].astype("object").to_numpy() if "text" in data.columns else pd.NA),
         "kind": (data["kind"].astype("object").to_numpy() if "kind" in data.columns else pd.NA),
+        # gold rows may waive the speaker condition (a Source that only describes its speaker)
+        "_check": (data["speaker_check"].fillna(True).astype(bool).to_numpy()
+                   if "speaker_check" in data.columns else True),
     })
     frame["_spk"] = [(aliases.get(s, s) if s is not None else None) for s in map(_norm_text, frame["speaker"])]
     for k in keys:
@@ -264,7 +343,17 @@ def _prepare(data: pd.DataFrame, name: str, aliases: dict[str, str], keys: list[
     return frame.loc[~dup].reset_index(drop=True)
 
 
-def _greedy(pred: pd.DataFrame, gold: pd.DataFrame, min_overlap: float, *, speakers: bool) -> list[tuple[int, int, int]]:
+def _same_speakers(psp: np.ndarray, gsp: np.ndarray, gcheck: np.ndarray, mode: str) -> np.ndarray:
+    if mode == "exact":
+        same = (psp[:, None] == gsp[None, :]) & (psp[:, None] != None)  # noqa: E711 - elementwise
+    else:
+        same = np.array([[p is not None and g is not None and same_name(p, g) for g in gsp] for p in psp],
+                        dtype=bool).reshape(len(psp), len(gsp))
+    return same | ~gcheck[None, :]
+
+
+def _greedy(pred: pd.DataFrame, gold: pd.DataFrame, min_overlap: float, *, speakers: bool,
+            mode: str = "exact") -> list[tuple[int, int, int]]:
     """One-to-one greedy matching within each article; returns (pred_idx, gold_idx, overlap)."""
     matches: list[tuple[int, int, int]] = []
     gold_by_article = {a: g for a, g in gold.groupby("article", sort=False)}
@@ -280,10 +369,10 @@ def _greedy(pred: pd.DataFrame, gold: pd.DataFrame, min_overlap: float, *, speak
             ratio = np.where(shorter > 0, overlap / np.where(shorter > 0, shorter, 1), 0.0)
         ok = (overlap > 0) & (ratio >= min_overlap - 1e-12)
         if speakers:
-            psp = p["_spk"].to_numpy(dtype=object)[:, None]
-            gsp = g["_spk"].to_numpy(dtype=object)[None, :]
-            same = (psp == gsp) & (psp != None)  # noqa: E711 - elementwise on object arrays
-            ok &= same
+            col = "_spk" if mode == "exact" else "speaker"
+            psp = np.array([None if pd.isna(v) else v for v in p[col]], dtype=object)
+            gsp = np.array([None if pd.isna(v) else v for v in g[col]], dtype=object)
+            ok &= _same_speakers(psp, gsp, g["_check"].to_numpy(dtype=bool), mode)
         ii, jj = np.nonzero(ok)
         if ii.size == 0:
             continue
@@ -327,6 +416,7 @@ def evaluate_statements(
     registry: Any = None,
     min_overlap: float = 0.5,
     by: str | None = None,
+    speaker_match: str = "exact",
 ) -> pd.DataFrame:
     """Precision, recall and F1 of speaker-correct statement spans, per article and overall.
 
@@ -356,6 +446,11 @@ def evaluate_statements(
         normalised name), matching still happens within articles; a row for value *v* counts gold rows and recall hits whose gold
         value is *v* (``n_gold``, ``tp``) and predicted rows and precision hits
         whose predicted value is *v* (``n_pred``). ``tp`` is the gold-side count.
+    speaker_match : {"exact", "name"}
+        ``"exact"`` (default) compares normalised names; ``"name"`` compares a gold
+        mention as written with the predicted name through :func:`same_name` (for
+        PolNeAR, whose Sources are mentions such as "Mr. Trump"). In both modes a
+        gold row whose ``speaker_check`` column is False accepts any speaker.
 
     Returns
     -------
@@ -384,6 +479,7 @@ def evaluate_statements(
     1     all   1  1.0
     """
     min_overlap = _check_min_overlap(min_overlap)
+    check_choice("speaker_match", speaker_match, SPEAKER_MATCHES)
     key = "article" if by is None else by
     if not isinstance(key, str):
         raise TypeError(f"`by` must be a column name (str) or None, not {type(by).__name__}.")
@@ -393,7 +489,7 @@ def evaluate_statements(
     g = _prepare(gold, "gold", aliases, keys)
     kcol = f"_key_{key}"
 
-    full = _greedy(p, g, min_overlap, speakers=True)
+    full = _greedy(p, g, min_overlap, speakers=True, mode=speaker_match)
     span = _greedy(p, g, min_overlap, speakers=False)
 
     def counts(matches: list[tuple[int, int, int]]) -> tuple[pd.Series, pd.Series]:
@@ -427,7 +523,7 @@ def evaluate_statements(
     ]
     rows.append(row("all", len(g), len(p), len(full), len(full), len(span), len(span)))
     out = pd.DataFrame(rows, columns=[key, *SCORE_TABLE_COLUMNS])
-    out.attrs["stancekit"] = {"evaluation": {"min_overlap": min_overlap, "by": key}}
+    out.attrs["stancekit"] = {"evaluation": {"min_overlap": min_overlap, "by": key, "speaker_match": speaker_match}}
     return out
 
 
@@ -437,6 +533,7 @@ def statement_errors(
     *,
     registry: Any = None,
     min_overlap: float = 0.5,
+    speaker_match: str = "exact",
 ) -> pd.DataFrame:
     """List the errors behind :func:`evaluate_statements`: misses, false positives, wrong speakers.
 
@@ -452,6 +549,8 @@ def statement_errors(
     registry : path, mapping or object, optional
         As for :func:`evaluate_statements`.
     min_overlap : float, default 0.5
+        As for :func:`evaluate_statements`.
+    speaker_match : {"exact", "name"}
         As for :func:`evaluate_statements`.
 
     Returns
@@ -470,10 +569,11 @@ def statement_errors(
     ['wrong_speaker']
     """
     min_overlap = _check_min_overlap(min_overlap)
+    check_choice("speaker_match", speaker_match, SPEAKER_MATCHES)
     aliases = _alias_map(registry)
     p = _prepare(predicted, "predicted", aliases, ["article"])
     g = _prepare(gold, "gold", aliases, ["article"])
-    full = _greedy(p, g, min_overlap, speakers=True)
+    full = _greedy(p, g, min_overlap, speakers=True, mode=speaker_match)
     p_left = p.drop(index=[m[0] for m in full])
     g_left = g.drop(index=[m[1] for m in full])
     wrong = _greedy(p_left, g_left, min_overlap, speakers=False)

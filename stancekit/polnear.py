@@ -35,7 +35,7 @@ from typing import Any
 
 import pandas as pd
 
-from ._utils import StancekitError, check_choice
+from ._utils import StancekitError, check_choice, verb_forms
 
 #: The compartments this reader knows (the corpus's test compartment is not distributed with stancekit's data).
 SPLITS = ("train", "dev", "test")
@@ -280,8 +280,381 @@ def read_attributions(split: str = "train", *, path: str | os.PathLike | None = 
     return out.sort_values(["article", "annotator", "start", "end", "attribution_id"], kind="stable").reset_index(drop=True)
 
 
+
+# --------------------------------------------------------------------------
+# PolNeAR attributions as stancekit gold statements
+# --------------------------------------------------------------------------
+
+#: Columns of :func:`gold_statements` (stancekit's gold columns plus the PolNeAR fields used to score).
+GOLD_STATEMENT_COLUMNS = [
+    "article", "statement_id", "speaker", "group", "kind", "cue", "via", "text", "start", "end",
+    "source", "source_type", "speaker_check", "counted",
+]
+
+#: Why an attribution is not counted as a statement (``source_type`` values with ``counted=False``).
+NOT_COUNTED = ("none", "document", "author")
+
+_QUOTES = "\"\u201c\u201d\u201e\u00ab\u00bb"
+_PERSONAL = {"he": "male", "him": "male", "his": "male", "himself": "male",
+             "she": "female", "her": "female", "hers": "female", "herself": "female"}
+_RELATIVE = {"who", "whom", "whose"}
+_FIRST = {"i", "me", "my", "we", "us", "our", "myself", "ourselves"}
+_OTHER_PRONOUNS = {"they", "them", "their", "it", "its", "which", "that", "this", "these", "those", "one",
+                   "another", "you", "your", "both", "some", "many", "others", "most", "all", "each",
+                   "anyone", "everyone", "someone", "nobody", "none", "few", "several", "themselves", "itself"}
+#: Heads of Sources that are documents, data or polls rather than people or organisations: their
+#: "statements" have no speaker to attribute (the report's authors are not named in the Source).
+_DOCUMENT_HEADS = frozenset("""poll polls polling survey surveys report reports study studies research data
+numbers number figures figure analysis analyses records record documents document emails email memo memos
+book books article articles story stories law laws lawsuit lawsuits complaint filing filings indictment
+bill bills platform website site page chart results result estimate estimates forecast forecasts model
+models projection projections index count counts percent % majority plurality evidence transcript
+transcripts release releases order orders ruling rulings decision verdict rules rule policy policies
+proposal plan plans agreement deal guidelines constitution ad ads advertisement advertisements video
+videos tweet tweets message messages letter letters note notes post posts headline headlines poster
+sign signs statement statements speech remarks letterhead map maps graph graphs list lists photo photos
+image images footage tape tapes recording recordings text texts cable cables file files brief briefs
+amendment amendments resolution platform manifesto campaign-ad film documentary show episode column
+columns editorial editorials op-ed piece pieces paper papers cover issue page pages table tables
+question questions answer answers ballot ballots exit-poll exit-polls tally tallies""".split())
+#: Party, nationality and other capitalised modifiers that do not make a description a name.
+_NORP = frozenset("""republican republicans democratic democrat democrats gop american americans u.s. us
+conservative liberal progressive independent libertarian former senior top leading presidential
+national state federal white black hispanic latino evangelical catholic christian muslim jewish
+british russian chinese mexican european foreign new""".split())
+#: Titles and honorifics dropped before a name is compared.
+_TITLES = frozenset("""mr mr. mrs mrs. ms ms. miss dr dr. sen sen. senator rep rep. representative gov gov.
+governor president pres. vice secretary sec. gen. gen general lt. col. adm. judge justice rev. rev
+reverend speaker chairman chairwoman mayor former candidate nominee presidential prof prof. sir dame
+lord lady atty. attorney""".split())
+#: Organisation nouns whose capitalised modifier names them ("the Clinton campaign").
+_ORG_HEADS = frozenset("""campaign campaigns administration department committee party office team pac
+super-pac foundation group organization organisation association council union coalition agency
+ministry company corporation network camp""".split())
+_STOP = frozenset("""and but or nor neither either both all some many most several few other others
+another each every any no not so then when while as if because since after before also even still yet
+this that these those there here one two three four five six seven eight nine ten he she it they we
+i you his her its their our my your him them us me who whom whose which""".split())
+#: Plural and common nouns for people: capitalised only because they open a sentence.
+_COMMON_PEOPLE = frozenset("""ally allie allies aide aides critic critics supporter supporter official
+officials expert experts voter voters adviser advisers advisor advisors analyst analysts observer observers
+strategist strategists source sources insider insiders leader leaders member members lawmaker lawmakers
+people person resident residents activist activists delegate delegates donor donors staffer staffers
+reporter reporters journalist journalists pundit pundits opponent opponents rival rivals friend friends
+protester protesters protestor protestors organizer organizers attendee attendees scholar scholars
+economist economists historian historians researcher researchers witness witnesses investigator
+investigators prosecutor prosecutors lawyer lawyers attorney attorneys officer officers agent agents
+candidate candidates politician politicians conservative conservatives liberal liberals progressive
+progressives moderate moderates independent independents evangelical evangelicals parent parents
+student students worker workers woman women man men veteran veterans""".split())
+#: Heads of named institutions that are never "he" or "she".
+_INSTITUTIONS = frozenset("""congress senate house court government police times post news press network
+journal tribune herald globe magazine university college school church bank fund fed reserve board
+commission council agency bureau service army navy state states city county nation country""".split())
+_CAP_WORD = re.compile(r"[A-Z][\w'\u2019.&-]*")
+
+
+def _words(phrase: str) -> list[str]:
+    phrase = re.sub(r"\([^)]*\)", " ", phrase)
+    phrase = re.sub(r"['\u2019]s\b|['\u2019](?=\s|$)", "", phrase)
+    return [w for w in re.findall(r"[\w.&%-]+", phrase) if w.strip(".-")]
+
+
+def _at_sentence_start(text: str, pos: int) -> bool:
+    k = pos - 1
+    while k >= 0 and text[k] in " \t\u00a0" + _QUOTES + "\u2018\u2019'(":
+        k -= 1
+    return k < 0 or text[k] in "\n.!?:\u2014"
+
+
+def name_part(source: str, text: str = "", start: int = 0) -> str | None:
+    """The part of a PolNeAR Source that names its speaker, or None when it only describes one.
+
+    A Source names its speaker when, after dropping a leading determiner, possessives,
+    bracketed parts ("(I-Vt.)") and party or nationality words, its last word is
+    capitalised ("Sen. Bernie Sanders", "Trump's", "CNN"), or it is an organisation noun
+    with a capitalised modifier ("the Clinton campaign"). An appositive Source ("Clinton's
+    rival, Councillor Amy Shah,") is read part by part, the first naming part
+    winning; a relative clause ("..., who ...") is never a naming part. A capitalised word
+    that only opens the sentence ("Officials said") does not make a name when the article
+    also writes it in lower case.
+
+    Examples
+    --------
+    >>> name_part("the mayor's chief rival, Councillor Amy Shah,")
+    'Councillor Amy Shah'
+    >>> name_part("the Clinton campaign"), name_part("Republican presidential candidate")
+    ('Clinton campaign', None)
+    """
+    offset = 0
+    for part in re.split(r"[,;\u2014\u2013]|\s-\s", source):
+        pstart = source.find(part, offset)
+        offset = pstart + len(part)
+        stripped = part.strip()
+        low = stripped.lower()
+        if not stripped or re.match(r"(?:who|whom|whose|which|that|where|when)\b", low):
+            continue
+        words = _words(stripped)
+        while words and words[-1].lower() in ("jr.", "jr", "sr.", "sr", "ii", "iii"):
+            words = words[:-1]
+        if not words:
+            continue
+        head = words[-1]
+        caps = [w for w in words if w[:1].isupper() and w.lower() not in _NORP and w.lower() not in _TITLES
+                and w.lower() not in _STOP]
+        if caps and caps[0] == words[0] and len(caps) == 1:
+            # a capital that may only open the sentence: "Allies said", "Officials say"
+            first = words[0].lower()
+            abs_pos = start + pstart + (len(part) - len(part.lstrip()))
+            common = first in _COMMON_PEOPLE or first.rstrip("s") in _COMMON_PEOPLE
+            if common or text and _at_sentence_start(text, abs_pos) and re.search(rf"\b{re.escape(first)}\b", text):
+                caps = []
+        if not caps:
+            continue
+        if head in caps or head.lower() in _ORG_HEADS:
+            # "experts like Ana Brook", "the Clinton campaign": the name starts at its first capital
+            m = re.search(r"[A-Z0-9]", stripped)
+            return stripped[m.start():] if m else stripped
+    return None
+
+
+def name_gender(text: str) -> dict[str, str]:
+    """Surname -> gender from the honorifics an article writes ("Mr. Trump", "Mrs. Clinton")."""
+    out: dict[str, str] = {}
+    for m in re.finditer(r"\b(Mr|Mrs|Ms|Miss)\.?\s+(?:[A-Z]\.\s+)?([A-Z][\w'\u2019-]+)", text):
+        g = "male" if m.group(1) == "Mr" else "female"
+        out.setdefault(m.group(2).lower(), g)
+    return out
+
+
+def _content_kind(text: str, spans: list[tuple[int, int]], cue: str, families: dict[str, str]) -> str:
+    # two apostrophes stand for a double quote mark in some archives (''Yes,'' she said)
+    parts = [text[a:b].strip().replace("''", '"') for a, b in spans]
+    if parts and all(p[:1] in _QUOTES and p.rstrip(".,!? ")[-1:] in _QUOTES for p in parts if p):
+        return "direct"
+    words = re.findall(r"[a-z]+", str(cue).lower())
+    content_first = re.findall(r"[a-z]+", text[spans[0][0]:spans[0][1]].lower())[:1]
+    for k, w in enumerate(words):
+        if w in families:
+            nxt = (words[k + 1:k + 2] or content_first or [""])[0]
+            if w.startswith("call") and nxt in ("for", "on", "upon"):
+                return "indirect"   # "called for X", "called on X to Y": a demand, not a judgement
+            return families[w]
+    return "indirect"
+
+
+def gold_statements(split: str = "dev", *, path: str | os.PathLike | None = None,
+                    annotators: str = "first", families: dict[str, str] | None = None) -> pd.DataFrame:
+    """PolNeAR's attributions of one compartment as gold statements, one row per content part.
+
+    PolNeAR's definition of attribution is broader than "who said what". This function
+    keeps every attribution and says, per row, whether stancekit counts it as a statement
+    (``counted``) and whether the speaker is checked when scoring (``speaker_check``):
+
+    ``source_type``
+        ``name``: the Source names a person or organisation (see :func:`name_part`);
+        its speaker is checked. ``pronoun``: "he"/"she" (resolved to the nearest
+        earlier named Source of the article's gold attributions within three
+        paragraphs whose gender, when the article tells it by "Mr."/"Mrs."/"Ms.", does
+        not disagree) and "who" (resolved to the name just before it in the same
+        sentence); checked when resolved, unchecked otherwise. ``description``: a
+        Source that describes ("officials", "the candidate", "many Republicans")
+        or a pronoun that cannot be resolved from the gold ("they", "it"); counted,
+        speaker unchecked. Not counted: ``none`` (no Source: "is expected", "seemed"),
+        ``document`` (polls, reports, emails, ads: no speaker) and ``author`` ("I"/"we"
+        outside quotation marks, the writer's own voice). PolNeAR does not nest
+        attributions, so "I" inside quotation marks is a ``description``.
+
+    Content parts separated only by white space (a quote marked sentence by sentence)
+    are joined into one row; parts split by the cue or the Source stay separate rows.
+
+    ``kind`` is ``direct`` (every content part in quotation marks), else
+    ``evaluative`` / ``belief`` when a word of the cue is in ``families`` (default:
+    stancekit's evaluative and belief verb lists), else ``indirect``.
+
+    Parameters
+    ----------
+    split : str
+        ``"train"``, ``"dev"`` or ``"test"``.
+    path : str or path-like, optional
+        The PolNeAR folder; default :func:`default_polnear_dir`.
+    annotators : str
+        As for :func:`read_attributions`.
+    families : dict, optional
+        Cue word form -> kind; default the forms of ``resources/en/evaluative_verbs.txt``
+        and ``belief_verbs.txt``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`GOLD_STATEMENT_COLUMNS`; ``speaker`` is the Source's naming part (or the
+        resolved name of a pronoun; pd.NA when unchecked), ``statement_id`` is
+        ``<article>:<E id>`` (shared by the parts of one attribution), and
+        ``text == article_text[start:end]``.
+
+    Examples
+    --------
+    >>> gold = gold_statements("dev")                      # doctest: +SKIP
+    >>> gold[gold.counted].groupby("kind").size()          # doctest: +SKIP
+    """
+    attr = read_attributions(split, path=path, annotators=annotators)
+    if families is None:
+        families = kind_families()
+    root = _root(path)
+    rows: list[dict[str, Any]] = []
+    for art, frame in attr.groupby("article", sort=True):
+        text = _read_text(str(root / split / "text" / f"{art}.txt"))
+        genders = name_gender(text)
+        paras = [m.start() for m in re.finditer(r"\n\s*\S", text)]
+
+        def para_of(pos: int) -> int:
+            import bisect
+            return bisect.bisect_right(paras, pos)
+
+        named: list[tuple[int, str]] = []   # (source position, name) of named Sources
+        items = []
+        for r in frame.sort_values("start", kind="stable").itertuples():
+            src = r.source if isinstance(r.source, str) else ""
+            spos = r.source_spans[0][0] if r.source_spans else r.start
+            low = re.sub(r"^(?:the|a|an)\s+", "", src.strip().lower())
+            if not r.source_spans:
+                stype, speaker = "none", None
+            elif low in _FIRST:
+                # inside quotation marks "I" is whoever is quoted (PolNeAR does not nest attributions,
+                # so the gold cannot tell who); outside them it is the writer
+                stype, speaker = ("description" if _inside_quotes(text, spos) else "author"), None
+            else:
+                first_np = _words(re.split(r"[,;(\u2014\u2013]", low)[0])
+                nm = name_part(src, text, spos)
+                if low in _PERSONAL or low in _RELATIVE:
+                    stype, speaker = "pronoun", None
+                elif any(w in _DOCUMENT_HEADS for w in first_np) or "%" in low:
+                    stype, speaker = "document", None
+                elif nm is not None:
+                    stype, speaker = "name", nm
+                else:
+                    stype, speaker = "description", None
+            items.append((r, src, spos, low, stype, speaker))
+            if stype == "name":
+                named.append((spos, speaker))
+        for r, src, spos, low, stype, speaker in items:
+            if stype == "pronoun":
+                speaker = _resolve_gold_pronoun(low, spos, text, named, genders, para_of)
+                if speaker is None:
+                    stype = "description"
+            kind = _content_kind(text, r.content_spans, r.cue, families)
+            for a, b in _merge_contiguous(text, r.content_spans):
+                # trim spaces so the part is what a reader would mark; offsets stay exact
+                while a < b and text[a].isspace():
+                    a += 1
+                while b > a and text[b - 1].isspace():
+                    b -= 1
+                if b <= a:
+                    continue
+                rows.append({
+                    "article": art, "statement_id": f"{art}:{r.attribution_id}",
+                    "speaker": speaker if speaker is not None else pd.NA, "group": pd.NA, "kind": kind,
+                    "cue": r.cue, "via": pd.NA, "text": text[a:b], "start": a, "end": b,
+                    "source": src or pd.NA, "source_type": stype,
+                    "speaker_check": speaker is not None and stype in ("name", "pronoun"),
+                    "counted": stype not in NOT_COUNTED,
+                })
+    out = pd.DataFrame(rows, columns=GOLD_STATEMENT_COLUMNS)
+    out["start"] = out["start"].astype("int64")
+    out["end"] = out["end"].astype("int64")
+    return out.sort_values(["article", "start", "end", "statement_id"], kind="stable").reset_index(drop=True)
+
+
+def _merge_contiguous(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join content parts separated only by white space: one quote marked sentence by sentence is one span."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and not text[out[-1][1]:a].strip():
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _inside_quotes(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies between quotation marks of its paragraph (curly marks, or an odd count of straight ones)."""
+    start = text.rfind("\n", 0, pos) + 1
+    before = text[start:pos]
+    if before.count("\u201c") > before.count("\u201d"):
+        return True
+    return before.count('"') % 2 == 1
+
+
+def _resolve_gold_pronoun(low: str, pos: int, text: str, named: list[tuple[int, str]],
+                          genders: dict[str, str], para_of) -> str | None:
+    """The name a "he"/"she"/"who" Source refers to, when the gold and the text can tell."""
+    if low in _RELATIVE:
+        # "Donald Trump, who ..." / "Donald Trump, the Republican nominee, who ...": a name right
+        # before "who", or before one appositive between commas; anything else ("a banker and
+        # former Treasury official who") the gold cannot tell
+        k = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), pos - 300)
+        before = re.sub(r"\([^)]*\)", "", text[k + 1:pos]).rstrip(" ,")
+        for _ in range(2):
+            m = re.search(r"((?:[A-Z][\w'\u2019.-]*\s+)*[A-Z][\w'\u2019.-]*)$", before)
+            if m:
+                nm = name_part(m.group(1))
+                words = _words(nm) if nm else []
+                if nm and words and words[0].lower() not in _STOP and not nm.isupper():
+                    return nm
+                return None
+            if "," not in before:
+                return None
+            before = before[:before.rfind(",")].rstrip(" ,")
+        return None
+    want = _PERSONAL.get(low)
+    here = para_of(pos)
+    for p, name in sorted(named, reverse=True):
+        if p >= pos:
+            continue
+        if here - para_of(p) > 3:
+            return None
+        words = _words(name)
+        g = genders.get(words[-1].lower()) if words else None
+        if want and g and g != want:
+            continue
+        if not words or words[-1].lower() in _ORG_HEADS | _INSTITUTIONS or words[0].lower() in _STOP \
+                or name.isupper() or text[p:p + 4].lower() == "the " or len(words) > 5:
+            continue    # "the Clinton campaign", "the New York Times", "Both houses of the legislature", "WXYZ-TV"
+        return name
+    return None
+
+
+@lru_cache(maxsize=1)
+def _family_forms() -> tuple[tuple[str, str], ...]:
+    from importlib import resources
+
+    out = []
+    for kind, name in (("evaluative", "evaluative_verbs.txt"), ("belief", "belief_verbs.txt")):
+        res = resources.files("stancekit").joinpath("resources", "en", name)
+        for line in res.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            for form in line.split():
+                out.append((form.lower(), kind))
+    return tuple(out)
+
+
+def kind_families() -> dict[str, str]:
+    """Word form -> ``"evaluative"`` or ``"belief"``, from stancekit's verb lists (all inflections)."""
+    out: dict[str, str] = {}
+    for form, kind in _family_forms():
+        for f in verb_forms(form):
+            out.setdefault(f, kind)
+    return out
+
+
 __all__ = [
     "ATTRIBUTION_COLUMNS",
+    "GOLD_STATEMENT_COLUMNS",
+    "gold_statements",
+    "kind_families",
+    "name_part",
     "SPLITS",
     "article_path",
     "article_text",

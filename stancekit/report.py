@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import os
+import re
+import shutil
+import tempfile
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,7 +26,16 @@ import pandas as pd
 from . import __version__
 from ._utils import atomic_write_text, is_missing
 
-__all__ = ["CHART_NAMES", "format_summary", "order_summary_columns", "save_charts", "write_report"]
+__all__ = [
+    "CHART_NAMES",
+    "RunFolder",
+    "chart_names",
+    "corpus_views",
+    "format_summary",
+    "order_summary_columns",
+    "save_charts",
+    "write_report",
+]
 
 #: Charts drawn by :func:`save_charts`, in report order.
 CHART_NAMES = ("tone_by_group", "stance_composition", "statement_strip", "speaker_target_heatmap")
@@ -133,14 +147,88 @@ _isna = is_missing
 # --- charts -----------------------------------------------------------------------
 
 
+def chart_names(by: str = "group") -> tuple[str, ...]:
+    """File names (without suffix) of the standard charts for a summary keyed by ``by``.
+
+    Examples
+    --------
+    >>> chart_names("speaker")[:2]
+    ('tone_by_speaker', 'stance_composition_by_speaker')
+    """
+    if by == "group":
+        return CHART_NAMES
+    return (f"tone_by_{by}", f"stance_composition_by_{by}", f"statement_strip_by_{by}", "speaker_target_heatmap")
+
+
+def _time_freq(dates: pd.Series) -> str | None:
+    """A period length that gives a handful of points over the span of ``dates``; None for one period."""
+    from .analysis import _parse_dates
+
+    stamps = _parse_dates(dates).dropna()
+    if stamps.nunique() < 2:
+        return None
+    span = (stamps.max() - stamps.min()).days
+    freq = "day" if span <= 14 else "week" if span <= 120 else "month" if span <= 3 * 365 else "quarter"
+    from .analysis import period_labels
+
+    return freq if period_labels(stamps, freq).nunique() >= 2 else None
+
+
+def corpus_views(scores: pd.DataFrame) -> dict[str, Any]:
+    """Which corpus-level charts the data supports: ``{"time": freq or None, "outlet": bool}``.
+
+    A time chart needs statements from at least two periods (the period
+    length follows the span of the dates), an outlet chart statements from
+    at least two outlets.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> corpus_views(pd.DataFrame({"date": ["2026-01-02", "2026-03-20"], "outlet": ["A", "A"]}))
+    {'time': 'week', 'outlet': False}
+    """
+    freq = _time_freq(scores["date"]) if "date" in scores.columns else None
+    outlets = scores["outlet"].dropna().nunique() if "outlet" in scores.columns else 0
+    return {"time": freq, "outlet": outlets > 1}
+
+
+def _panel_title(scores: pd.DataFrame, target: Any) -> str:
+    """"<target>" and, on a second line, how many of the statements mention it."""
+    from .plotting import mention_note
+
+    if target is None:
+        return ""
+    note = mention_note(scores, str(target))
+    return f"{target}" + (f"\n{note}" if note else "")
+
+
+def _row_order(values: list, registry_order: list) -> list:
+    """Rows in registry order, then the others as they come, the catch-all groups last."""
+    present = list(dict.fromkeys(v for v in values if not _isna(v)))
+    first = [v for v in registry_order if v in present]
+    rest = [v for v in present if v not in first and v not in ("media", "unregistered")]
+    last = [v for v in ("media", "unregistered") if v in present and v not in first]
+    return first + rest + last
+
+
 def save_charts(
     result: Any,
     folder: str | os.PathLike,
     *,
     formats: tuple[str, ...] = ("png",),
     dpi: int = 150,
+    max_lines: int = 6,
 ) -> dict[str, Path]:
-    """Draw the four standard charts of ``result`` into ``folder``.
+    """Draw the standard charts of ``result`` into ``folder``.
+
+    Always (when there are scored statements): tone by ``by`` and stance
+    composition with one panel per target, one dot per statement, and the
+    speaker × target heatmap. For a corpus: tone over time when the
+    statements span at least two periods, and tone by outlet when they come
+    from at least two outlets (:func:`corpus_views`). Chart names follow
+    ``by`` (:func:`chart_names`): ``tone_by_speaker.png`` for
+    ``by="speaker"``. Colours come from ``result.palette``, the same in
+    every chart.
 
     Parameters
     ----------
@@ -152,6 +240,9 @@ def save_charts(
         File formats; add "svg" for vector output.
     dpi : int, default 150
         PNG resolution.
+    max_lines : int, default 6
+        At most this many groups (most statements first) get a line in the
+        time chart.
 
     Returns
     -------
@@ -166,18 +257,24 @@ def save_charts(
     import matplotlib.pyplot as plt
 
     from .plotting import (
+        heatmap_figure,
         save_figure,
-        speaker_target_heatmap,
-        stance_composition,
-        statement_strip,
-        tone_by_group,
+        stance_composition_figure,
+        statement_strip_figure,
+        tone_by_group_figure,
+        tone_by_outlet,
+        tone_over_time,
     )
 
     folder = Path(folder)
     summary, scores, by = result.summary, result.scores, result.by
     if summary.empty or scores.empty:
         return {}
-    n_rows = len(summary)
+    names = chart_names(by)
+    palette = result.palette if hasattr(result, "palette") else None
+    order = _row_order(summary[by].tolist(), getattr(result, "group_order", []))
+    col_order = list(result.targets) or None
+    who = {"group": "group", "speaker": "speaker"}.get(by, by)
     drawn: dict[str, Path] = {}
 
     def _save(name: str, fig) -> None:
@@ -186,35 +283,51 @@ def save_charts(
         finally:
             plt.close(fig)
 
-    fig, ax = plt.subplots(figsize=(7.5, 1.0 + 0.45 * n_rows), layout="constrained")
-    tone_by_group(summary, y=by, ax=ax)
-    ax.set_title("Mean tone with 95% interval (speakers resampled)", fontsize=10)
-    _save("tone_by_group", fig)
-
-    fig, ax = plt.subplots(figsize=(7.5, 1.4 + 0.45 * n_rows), layout="constrained")
-    stance_composition(summary, y=by, ax=ax)
-    ax.set_title("Stance of statements", fontsize=10)
-    _save("stance_composition", fig)
-
+    # figures are sized for their rows and use the constrained layout, so matplotlib has no layout
+    # warnings to give
+    _save(names[0], tone_by_group_figure(
+        summary, y=by, order=order, col_order=col_order, palette=palette,
+        title=f"Mean tone by {who}, 95% interval "
+              + ("(each speaker's statements resampled)" if by == "speaker" else "(speakers resampled)")))
+    _save(names[1], stance_composition_figure(summary, y=by, order=order, col_order=col_order,
+                                              title=f"Stance of statements by {who}"))
     plotted = scores[scores["tone"].notna()] if "tone" in scores.columns else scores
     if "speaker" in scores.columns and not plotted.empty:
-        n_strip = plotted[by].nunique() if by in plotted.columns else 1
-        fig, ax = plt.subplots(figsize=(7.5, 1.0 + 0.6 * n_strip * max(1, len(result.targets))), layout="constrained")
-        statement_strip(plotted, y=by, ax=ax)
-        ax.set_title("One dot per statement", fontsize=10)
-        _save("statement_strip", fig)
-
-        counts = plotted["speaker"].value_counts(sort=False).sort_index(kind="stable")
-        top = counts.sort_values(ascending=False, kind="stable").index[:HEATMAP_MAX_SPEAKERS]
-        heat = plotted[plotted["speaker"].isin(top)]
-        n_spk = heat["speaker"].nunique()
-        fig, ax = plt.subplots(
-            figsize=(3.0 + 1.3 * max(1, heat["target"].nunique()), 1.2 + 0.42 * n_spk), layout="constrained"
-        )
-        speaker_target_heatmap(heat, ax=ax)
-        shown = f"{n_spk} most quoted of {counts.size} speakers" if counts.size > n_spk else f"{n_spk} speakers"
-        ax.set_title(f"Mean tone per speaker and target ({shown})", fontsize=10)
-        _save("speaker_target_heatmap", fig)
+        basis = plotted
+        if summary.attrs.get("stancekit", {}).get("mentioned_only") and "target_mentioned" in basis.columns:
+            basis = basis[basis["target_mentioned"].astype("boolean").fillna(False).astype(bool)]
+        strip_order = [r for r in order if (basis[by] == r).any()]
+        _save(names[2], statement_strip_figure(
+            basis, y=by, label="speaker" if by != "speaker" else None, palette=palette, order=strip_order,
+            col_order=col_order, title=f"One dot per statement, by {who}"))
+        _save(names[3], heatmap_figure(plotted, max_rows=HEATMAP_MAX_SPEAKERS))
+    views = corpus_views(plotted)
+    targets = list(dict.fromkeys(plotted["target"].dropna())) if "target" in plotted.columns else [None]
+    if views["time"] and by in plotted.columns:
+        top = plotted[by].value_counts().sort_index(kind="stable").sort_values(
+            ascending=False, kind="stable").index[:max_lines].tolist()
+        fig, axes = plt.subplots(len(targets), 1, figsize=(8.5, 3.4 * len(targets) + 0.6),
+                                 layout="constrained", squeeze=False)
+        for ax, target in zip(axes[:, 0], targets):
+            tone_over_time(plotted, freq=views["time"], hue=by, target=target, order=top, palette=palette,
+                           ax=ax)
+            ax.set_title(_panel_title(plotted, target), fontsize=9)
+        extra = "" if plotted[by].nunique() <= max_lines else f" ({max_lines} {who}s with most statements)"
+        fig.suptitle(f"Mean tone per {views['time']} by {who}{extra}, 95% band (speakers resampled)",
+                     fontsize=10)
+        _save("tone_over_time", fig)
+    if views["outlet"]:
+        n_out = plotted["outlet"].nunique()
+        fig, axes = plt.subplots(1, len(targets), figsize=(4.8 * len(targets) + 1.8, 1.7 + 0.45 * n_out),
+                                 layout="constrained", squeeze=False, sharey=True)
+        for ax, target in zip(axes[0], targets):
+            tone_by_outlet(plotted, target=target, ax=ax)
+            ax.set_title(_panel_title(plotted, target), fontsize=9)
+            if ax is not axes[0][0]:
+                ax.set_ylabel("")
+        fig.suptitle("Mean tone of the statements each outlet quotes, 95% interval (speakers resampled)",
+                     fontsize=10)
+        _save("tone_by_outlet", fig)
     return drawn
 
 
@@ -307,9 +420,9 @@ def _articles_html(result: Any, *, max_articles: int, hue: str) -> str:
         stmts = result.statements
         if "article" in stmts.columns:
             stmts = stmts[stmts["article"] == art["article"]]
-        fragment = highlight_statements(
-            art["text"], stmts, hue=hue if hue in stmts.columns else "speaker"
-        ).html
+        shown_hue = hue if hue in stmts.columns else "speaker"
+        colors = getattr(result, "palette", None) if shown_hue == getattr(result, "by", None) else None
+        fragment = highlight_statements(art["text"], stmts, hue=shown_hue, colors=colors or None).html
         title = art.get("title")
         head = html.escape(str(art["article"])) + (
             "" if _isna(title) or not title else f" — {html.escape(str(title))}"
@@ -322,6 +435,24 @@ def _articles_html(result: Any, *, max_articles: int, hue: str) -> str:
     if len(articles) > max_articles:
         parts.append(f"<p class='meta'>{len(articles) - max_articles} more article(s) not shown.</p>")
     return "".join(parts)
+
+
+def _chart_caption(name: str) -> str:
+    """A sentence on what a standard chart shows, from its file name."""
+    if name.startswith("tone_by_") and name != "tone_by_outlet":
+        return (f"Mean tone per {name[len('tone_by_'):]} and target, with 95% intervals that resample speakers; "
+                "hollow points rest on fewer than 3 speakers and have no interval.")
+    if name.startswith("stance_composition"):
+        return "Shares of the statements the model labels against, none and favor."
+    if name.startswith("statement_strip"):
+        return "Every statement as one dot; the means above summarise these."
+    if name == "speaker_target_heatmap":
+        return "Mean tone of each speaker toward each target, with the number of statements per cell."
+    if name == "tone_over_time":
+        return "Mean tone per period and group; bands are 95% intervals where a period has 3 or more speakers."
+    if name == "tone_by_outlet":
+        return "Mean tone of the statements each outlet publishes, 95% intervals resampling speakers."
+    return name.replace("_", " ")
 
 
 def write_report(
@@ -372,9 +503,10 @@ def write_report(
     figures = []
     for name, png in (charts or {}).items():
         data = base64.b64encode(Path(png).read_bytes()).decode("ascii")
+        caption = _chart_caption(name)
         figures.append(
             f"<figure><img alt='{html.escape(name)}' src='data:image/png;base64,{data}'>"
-            f"<figcaption>{html.escape(name.replace('_', ' '))}</figcaption></figure>"
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
         )
     settings = summary.attrs.get("stancekit", {}).get("summary", {})
     method = (
@@ -406,3 +538,134 @@ def write_report(
         + "\n</body></html>\n"
     )
     return atomic_write_text(path, page)
+
+
+# --- output folder of one run ------------------------------------------------------------
+
+
+class RunFolder:
+    """Write one run's outputs into a folder without ever mixing them with an earlier run's.
+
+    Files are written into a hidden staging folder inside ``out``
+    (``.stancekit-run-XXXXXXXX``) and moved into place together by
+    :meth:`publish`, which also removes the outputs that the previous run
+    listed in its manifest (``stancekit-manifest.json``) and this run did
+    not write (a chart that no longer applies, last run's SVGs), then writes
+    the new manifest. Files that stancekit did not write (not in a manifest)
+    are never touched. Leftovers of an interrupted run (staging folders,
+    ``.NAME.XXXXXXXX.tmp`` files of stancekit's atomic writes) are removed
+    when the next run starts, and the staging folder when the run ends,
+    whether it succeeds or not.
+
+    Parameters
+    ----------
+    out : str or os.PathLike
+        The output folder (created if missing). Check it beforehand with
+        :meth:`check`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "out"
+    >>> with RunFolder(out) as run:
+    ...     _ = (run.staging / "summary.csv").write_text("group,n")
+    ...     written = run.publish()
+    >>> sorted(p.name for p in out.iterdir())
+    ['stancekit-manifest.json', 'summary.csv']
+    """
+
+    MANIFEST = "stancekit-manifest.json"
+    _STAGING_PREFIX = ".stancekit-run-"
+    _TMP_RE = re.compile(r"^\.(?P<name>.+)\.[A-Za-z0-9_]{8}\.tmp$")
+
+    def __init__(self, out: str | os.PathLike):
+        self.out = Path(out)
+        self.staging: Path | None = None
+
+    @staticmethod
+    def check(out: str | os.PathLike) -> Path:
+        """Raise a one-line :class:`StancekitError` unless ``out`` can be (or is) a writable folder."""
+        from ._utils import StancekitError
+
+        out = Path(out)
+        if out.exists() and not out.is_dir():
+            raise StancekitError(f"-o {out} is a file; analyze writes a folder of outputs: give a folder name")
+        for parent in out.parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    raise StancekitError(f"-o {out}: {parent} is a file, not a folder")
+                if not os.access(parent, os.W_OK | os.X_OK):
+                    raise StancekitError(f"-o {out}: cannot write in {parent} (permission denied)")
+                break
+        if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
+            raise StancekitError(f"-o {out}: cannot write in this folder (permission denied)")
+        return out
+
+    def _previous(self) -> list[str]:
+        path = self.out / self.MANIFEST
+        try:
+            files = json.loads(path.read_text(encoding="utf-8")).get("files", [])
+        except (OSError, ValueError, AttributeError):
+            return []
+        # only plain names inside the folder: a manifest never sends us elsewhere
+        return [f for f in files if isinstance(f, str) and f == Path(f).name and f not in (".", "..")]
+
+    def clean_leftovers(self) -> list[str]:
+        """Remove staging folders and temporary files that an interrupted run left; return their names."""
+        removed = []
+        if not self.out.is_dir():
+            return removed
+        ours = set(self._previous()) | {self.MANIFEST}
+        for entry in self.out.iterdir():
+            if entry.name.startswith(self._STAGING_PREFIX) and entry.is_dir() and entry != self.staging:
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry.name)
+            else:
+                m = self._TMP_RE.match(entry.name)
+                if m and entry.is_file() and (m.group("name") in ours or _is_output_name(m.group("name"))):
+                    entry.unlink(missing_ok=True)
+                    removed.append(entry.name)
+        return removed
+
+    def __enter__(self) -> RunFolder:
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.clean_leftovers()
+        self.staging = Path(tempfile.mkdtemp(prefix=self._STAGING_PREFIX, dir=self.out))
+        return self
+
+    def publish(self, meta: Mapping[str, Any] | None = None) -> list[Path]:
+        """Move the staged files into ``out``, drop last run's stale outputs, write the manifest."""
+        assert self.staging is not None, "use RunFolder as a context manager"
+        names = sorted(p.name for p in self.staging.iterdir() if p.is_file())
+        for name in names:
+            os.replace(self.staging / name, self.out / name)
+        previous = self._previous()
+        stale = [f for f in previous if f not in names and f != self.MANIFEST]
+        for name in stale:
+            (self.out / name).unlink(missing_ok=True)
+        if not (self.out / self.MANIFEST).exists():
+            unknown = sorted(p.name for p in self.out.iterdir()
+                             if p.is_file() and p.name not in names and _is_output_name(p.name))
+            if unknown:
+                warnings.warn(f"{self.out}: {', '.join(unknown)} not written by this run and not listed in a "
+                              "stancekit manifest (an older run?); left in place", stacklevel=2)
+        manifest = {"stancekit": __version__, **dict(meta or {}), "files": names}
+        atomic_write_text(self.out / self.MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        return [self.out / n for n in names]
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+
+
+_OUTPUT_RE = re.compile(
+    r"^(statements|scores|summary)\.csv$|^report\.html$|"
+    r"^(tone_by_\w+|stance_composition(_by_\w+)?|statement_strip(_by_\w+)?|speaker_target_heatmap|"
+    r"tone_over_time)\.(png|svg)$"
+)
+
+
+def _is_output_name(name: str) -> bool:
+    """A file name that ``stancekit analyze`` writes."""
+    return bool(_OUTPUT_RE.match(name))

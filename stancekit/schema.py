@@ -24,11 +24,14 @@ STATEMENT_COLUMNS = [
     "mention",          # the speaker mention as written in the text that resolved it
     "mention_start",    # offsets of that mention (pd.NA when none)
     "mention_end",
-    "resolution",       # name | pronoun | role | group | anonymous | outlet
-    "group",            # registry group, or "unregistered" / "media"
+    "resolution",       # name | pronoun | role | group | anonymous | outlet | unresolved (speaker NA)
+    "group",            # registry group, or "unregistered" / "media", or inferred (see group_inferred)
+    "group_inferred",   # bool: group inferred from the article's description, not from the registry
     "role",             # registry role or appositive description
     "country",
-    "kind",             # direct | indirect | mixed | continuation | reported
+    "kind",             # direct | indirect | mixed | continuation | reported | evaluative | belief
+                        # (evaluative: "accused X of Y", "called X Y", the verb inside the span;
+                        #  belief: "hopes to X", "believes X", "saw X as Y": attributed, not said)
     "cue",              # the speech verb / frame ("said", "according to")
     "via",              # outlet the statement was relayed through (pd.NA when none)
     "text",             # the statement's own characters: article_text[start:end]
@@ -36,7 +39,7 @@ STATEMENT_COLUMNS = [
     "end",
     "sentence",         # 0-based sentence index of the span's start
     "confidence",       # 0..1
-    "method",           # versioned rule set, e.g. "rules.v1"
+    "method",           # versioned rule set, e.g. "rules.v2"
 ]
 
 #: Minimum columns a statements JSONL line must carry (issue contract).
@@ -57,7 +60,10 @@ SCORE_COLUMNS = [
     "p_against",
     "tone",               # p_favor - p_against, in [-1, 1]
     "intensity",          # 1 - p_none, in [0, 1]
-    "target_mentioned",   # bool: the target or an alias occurs in the text
+    "target_mentioned",   # bool: the statement refers to the target (target_mention != "none")
+    "target_mention",     # how: name | alias | role | pronoun | speaker | cue | given | none
+    "target_start",       # the mention's offsets in `text` (pd.NA when none, or when the speaker is the target)
+    "target_end",
     "model",
     "model_version",
 ]

@@ -354,3 +354,52 @@ def test_speaker_bootstrap_covers_and_statement_bootstrap_undercovers():
     covered_naive = ((naive.tone_low <= 0.2) & (naive.tone_high >= 0.2)).mean()
     assert 0.88 <= covered <= 0.99
     assert covered_naive < 0.8
+
+
+# --- corpus-level keys: periods, outlets, article metadata, mentions -----------------
+
+
+def test_summarize_by_group_and_month_from_article_dates(hand_scores):
+    from stancekit.analysis import add_article_columns
+
+    articles = pd.DataFrame({"article": ["a1", "a2", "a3"], "outlet": ["X", "Y", "X"],
+                             "date": ["2026-01-30", "2026-02-02T09:00:00+05:00", "2026-02-20"]})
+    scores = add_article_columns(hand_scores, articles)
+    assert "date" not in hand_scores.columns  # input not mutated
+    assert scores["outlet"].tolist() == ["X", "X", "Y", "Y", "X", "X", "X"]
+    out = summarize(scores, by=["group", "month"], n_boot=100)
+    assert list(out.columns[:2]) == ["group", "month"]
+    assert list(zip(out["group"], out["month"], out["n_statements"])) == [
+        ("gov", "2026-01", 2), ("gov", "2026-02", 2), ("opp", "2026-02", 3)]
+    # any list of columns; outlets come from the articles
+    by_outlet = summarize(scores, by=["outlet", "group"], n_boot=100)
+    assert by_outlet[["outlet", "group"]].values.tolist() == [["X", "gov"], ["X", "opp"], ["Y", "gov"]]
+    weeks = summarize(scores, by="week", n_boot=100)
+    assert weeks["week"].tolist() == ["2026-01-26", "2026-02-02", "2026-02-16"]  # Mondays
+
+
+def test_summarize_time_key_without_dates_says_what_is_missing(hand_scores):
+    with pytest.raises(KeyError, match="date"):
+        summarize(hand_scores, by=["group", "month"])
+
+
+def test_period_labels_and_missing_dates():
+    from stancekit.analysis import period_labels
+
+    dates = pd.Series(["2026-03-31", None, "not a date", "2025-12-31T23:00:00-02:00"])
+    assert period_labels(dates, "quarter").tolist() == ["2026Q1", pd.NA, pd.NA, "2026Q1"]
+    assert period_labels(dates, "year").tolist()[0] == "2026"
+    with pytest.raises(ValueError, match="freq"):
+        period_labels(dates, "decade")
+
+
+def test_summarize_records_mentions_and_filters_mentioned_only(hand_scores):
+    scores = hand_scores.assign(target_mentioned=[True, False, True, False, False, False, True])
+    out = summarize(scores, n_boot=100)
+    assert out.attrs["stancekit"]["mentions"] == {"Canada": {"mentioned": 3, "statements": 7}}
+    assert out.attrs["stancekit"]["mentioned_only"] is False
+    only = summarize(scores, n_boot=100, mentioned_only=True)
+    assert only["n_statements"].tolist() == [2, 1]
+    assert only.attrs["stancekit"]["mentioned_only"] is True
+    with pytest.raises(KeyError, match="target_mentioned"):
+        summarize(hand_scores, mentioned_only=True)

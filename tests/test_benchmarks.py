@@ -30,11 +30,12 @@ def test_bench_scoring_prints_its_figures(tmp_path, capsys, monkeypatch):
                        "--baseline-pairs", "12", "--model", str(art)]) == 0
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     for key in ("stancekit_pairs_per_s", "baseline_pairs_per_s", "ratio", "fp32_pairs_per_s", "ratio_fp32",
-                "int8_pairs_per_s", "cached_s", "cache_speedup", "peak_rss_mb"):
+                "int8_pairs_per_s", "cached_s", "cache_speedup", "peak_rss_mb", "mentions_s", "mentions_overhead"):
         assert isinstance(out[key], (int, float)) and out[key] > 0, key
     assert out["pairs"] == 80 and out["baseline_pairs"] == 12
     assert out["precision"] == _tsc.resolve_precision("auto", "cpu")
     assert out["cached_equals_cold"] is True
+    assert sum(out["mentions_found"].values()) == 80 and out["mentions_found"].get("name", 0) > 0
     assert 0.0 <= out["agreement_fp32"] <= 1.0  # a random tiny model sits near ties: no level here
     # Pairs are distinct, so the engine's de-duplication cannot inflate its rate.
     pairs = bench.load_pairs(NEWSMTSC, 80)
@@ -52,3 +53,13 @@ def test_bench_tagger_prints_its_figures(capsys):
     for key in ("rules_articles_per_s", "model_articles_per_s", "model_vs_rules"):
         assert isinstance(out[key], (int, float)) and out[key] > 0, key
     assert out["baseline"] == "rules" and out["articles"] == 2 and out["model_statements"] > 0
+
+
+def test_bench_extract_prints_its_figures(capsys):
+    bench = _load("bench_extract")
+    assert bench.main(["--n", "4", "--rounds", "2"]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    for key in ("articles_per_s", "spacy_pipeline_articles_per_s", "ratio", "articles_per_s_2proc"):
+        assert isinstance(out[key], (int, float)) and out[key] > 0, key
+    assert out["articles"] == 4 and out["statements"] > 0
+    assert out["statements_2proc"] == out["statements"]   # the same articles, the same statements

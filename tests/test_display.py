@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from stancekit.display import OKABE_ITO, HighlightedText, highlight_statements, show_article
+from stancekit.display import HighlightedText, _rgba, highlight_statements, show_article
+from stancekit.plotting import group_palette
 from stancekit.schema import STATEMENT_COLUMNS
 
 TEXT = (
@@ -93,14 +94,17 @@ def test_speaker_mentions_are_underlined(statements):
 
 def test_colours_follow_speaker_then_group(statements):
     _, marks = _marks(highlight_statements(TEXT, statements))
-    assert "rgba(230, 159, 0, 0.35)" in marks[0]["style"]  # OKABE_ITO[0] = #E69F00
-    assert "rgba(86, 180, 233, 0.35)" in marks[1]["style"]  # OKABE_ITO[1] = #56B4E9
+    pal = group_palette(statements["speaker"])  # the charts' palette: one source for every colour
+    first, second = statements.sort_values("start")["speaker"].tolist()[:2]
+    assert _rgba(pal[first], 0.35) in marks[0]["style"]
+    assert _rgba(pal[second], 0.35) in marks[1]["style"]
+    assert pal[first] != pal[second]
     same = statements.assign(group="Canada")
     _, marks = _marks(highlight_statements(TEXT, same, hue="group"))
     assert marks[0]["style"] == marks[1]["style"]
     soup, marks = _marks(highlight_statements(TEXT, statements, colors={"David Eby <BC>": "#112233"}))
     assert "rgba(17, 34, 51, 0.35)" in marks[1]["style"]
-    assert OKABE_ITO[0] in str(soup.find(class_="sk-legend"))
+    assert "#112233" in str(soup.find(class_="sk-legend"))
 
 
 def test_missing_speaker_is_grey_unknown():
@@ -127,7 +131,7 @@ def test_overlapping_statements_are_split_and_outlined():
     for mark in marks:
         assert text[int(mark["data-start"]):int(mark["data-end"])] == mark.get_text()
     assert "outline" in marks[1]["style"] and "outline" not in marks[0]["style"]
-    assert "rgba(86, 180, 233" in marks[1]["style"]  # the inner (Bob) colour wins
+    assert _rgba(group_palette(["Ann", "Bob"])["Bob"], 0.35) in marks[1]["style"]  # the inner (Bob) colour wins
     assert "speaker: Ann" in marks[1]["title"] and "speaker: Bob" in marks[1]["title"]
 
 

@@ -25,10 +25,10 @@ from stancekit.models import (
     ScoreCache,
     StanceModel,
     Target,
-    _window,
     lang_flag,
 )
 from stancekit.schema import SCORE_COLUMNS
+from stancekit.stance.text import _window
 
 WORDS = ("the author is in favor of against neutral toward canada united states america us said minister "
          "government trade deal good bad great terrible tariffs we they support oppose").split()
@@ -281,8 +281,11 @@ def test_target_column_with_offsets(tiny):
         "target_end": [6, 17, pd.NA],
     })
     out = nli_model(tiny).predict(frame)
-    assert list(out.columns[:4]) == ["text", "target_start", "target_end", "target"]
+    assert list(out.columns[:2]) == ["text", "target"]
     assert out["target_mentioned"].tolist() == [True, True, False]
+    # The given offsets come back as the mention, marked "given"; a row without them is looked up.
+    assert out["target_start"].tolist()[:2] == [0, 11] and pd.isna(out["target_start"].iloc[2])
+    assert out["target_mention"].tolist() == ["given", "given", "none"]
     with pytest.raises(ValueError, match="target"):
         nli_model(tiny).predict(frame.drop(columns="target"))
 
@@ -399,7 +402,7 @@ def test_unknown_backend_lists_valid():
     with pytest.raises(ValueError, match="nli") as err:
         StanceModel(backend="bert").predict(["x"], targets=["y"])
     assert "vader" in str(err.value) and "default" in str(err.value)
-    assert set(BACKENDS) == {"default.v1", "nli.v1", "classifier.v1", "vader.v1"}
+    assert set(BACKENDS) == {"default.v1", "nli.v1", "classifier.v1", "vader.v1", "llm.v1"}
     assert StanceModel(backend="vader.v1", cache=False)._load().name == "vader.v1"
 
 

@@ -65,7 +65,7 @@ def fake_extract(articles, *, registry=None, errors="warn", show_progress=None, 
 class FakeModel(StanceModel):
     """Word-list scorer: 'great' -> favor, 'oppose'/'terrible' -> against, else none."""
 
-    def predict(self, statements, targets=None, *, text="text"):
+    def predict(self, statements, targets=None, *, text="text", articles=None):
         names = list(targets) if not isinstance(targets, str) else [targets]
         out = []
         for target in names:
@@ -218,15 +218,13 @@ def test_cli_analyze_end_to_end_on_seed(backend, tmp_path, capsys, monkeypatch):
                "--backend", backend, "--n-boot", "300", "-o", str(out), "-q"])
     assert rc == 0
     names = {p.name for p in out.iterdir()}
-    assert {"statements.csv", "scores.csv", "summary.csv", "report.html"} <= names
+    assert {"statements", "scores", "summary.csv", "report.html", "run.json"} <= names
     assert {f"{c}.png" for c in CHART_NAMES} <= names
-    scores = pd.read_csv(out / "scores.csv")
-    assert list(scores.columns[:9]) == [
-        "speaker", "group", "text", "target", "stance", "p_favor", "p_none", "p_against", "tone"
-    ]
+    scores = pd.read_parquet(out / "scores")  # partitioned Parquet reads back as one frame
+    assert {"speaker", "group", "text", "target", "stance", "p_favor", "p_none", "p_against", "tone"} <= set(scores)
     assert len(scores) >= 5 and set(scores["target"]) == {"Canada"}
     np.testing.assert_allclose(scores["tone"], scores["p_favor"] - scores["p_against"], atol=1e-6)
-    statements = pd.read_csv(out / "statements.csv")
+    statements = pd.read_parquet(out / "statements")
     text = SEED.read_text(encoding="utf-8").replace("\r\n", "\n")
     for row in statements.itertuples():
         assert text[row.start:row.end] == row.text

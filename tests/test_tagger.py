@@ -15,6 +15,7 @@ torch = pytest.importorskip("torch")
 from stancekit import _tagger, _tagger_rows, train_attribution  # noqa: E402
 from stancekit._tagger import Attribution, TaggedSpan  # noqa: E402
 from stancekit._utils import StancekitError  # noqa: E402
+from stancekit.extraction import METHOD as RULES_METHOD  # noqa: E402
 from stancekit.extraction import extract_statements, iter_statements, load_nlp  # noqa: E402
 from stancekit.schema import STATEMENT_COLUMNS  # noqa: E402
 
@@ -407,8 +408,8 @@ def test_both_keeps_rules_rows_and_adds_what_they_missed(nlp, fake_tagger):
     rules = extract_statements([TEXT], nlp=nlp, errors="raise")
     both = extract_statements([TEXT], nlp=nlp, method="both", errors="raise")
     _check(both, TEXT)
-    assert both.attrs["stancekit"]["method"] == "rules.v1+tagger.v1"
-    from_rules = both[both["method"] == "rules.v1"].reset_index(drop=True)
+    assert both.attrs["stancekit"]["method"] == f"{RULES_METHOD}+tagger.v1"
+    from_rules = both[both["method"] == RULES_METHOD].reset_index(drop=True)
     pd.testing.assert_frame_equal(from_rules, rules.reset_index(drop=True), check_like=False)
     added = both[both["method"] == "tagger.v1"]
     # the quote overlaps a rules statement: the rules' row wins; the tagger adds exactly what the rules lack

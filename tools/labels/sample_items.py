@@ -15,6 +15,14 @@ Design (see tests/data/gold/STANCE_GUIDELINES.md, "Political statements"):
 - dev items are the test split (never used for training or model selection);
 - 40 items (20 train, 20 dev) are labelled a second time, independently, for
   Cohen's kappa.
+
+Round 2 (``--round 2``, drawn after round 1 was labelled, before any model was
+trained or evaluated on the labels): round 1 left the favor/against classes
+thin (about one item in four carries any stance), so it adds, with the same
+rules, one item from each train article round 1 did not draw (318), one more
+item from every train article (838), and two more items from every dev article
+(168, the test split), each distinct from the items already drawn. Batches:
+``train_09`` onwards and ``test_03`` onwards; round 1's files are unchanged.
 """
 from __future__ import annotations
 
@@ -33,6 +41,21 @@ def eligible(df):
     return df[(n >= 3) & (n <= 80)]
 
 
+def _item(split, art, r) -> dict:
+    return {
+        "item_id": f"{split}:{art}:{r.attribution_id}",
+        "split": split,
+        "article": art,
+        "annotator": r.annotator,
+        "attribution_id": r.attribution_id,
+        "content_spans": [list(s) for s in r.content_spans],
+        "source_spans": [list(s) for s in r.source_spans],
+        "cue_spans": [list(s) for s in r.cue_spans],
+        "start": int(r.start),
+        "end": int(r.end),
+    }
+
+
 def draw(split: str, n_articles: int | None, seed: int, root) -> list[dict]:
     attr = eligible(polnear.read_attributions(split, path=root))
     rng = random.Random(seed)
@@ -43,19 +66,54 @@ def draw(split: str, n_articles: int | None, seed: int, root) -> list[dict]:
     for art in arts:
         rows = attr[attr["article"] == art]
         r = rows.iloc[rng.randrange(len(rows))]
-        items.append({
-            "item_id": f"{split}:{art}:{r.attribution_id}",
-            "split": split,
-            "article": art,
-            "annotator": r.annotator,
-            "attribution_id": r.attribution_id,
-            "content_spans": [list(s) for s in r.content_spans],
-            "source_spans": [list(s) for s in r.source_spans],
-            "cue_spans": [list(s) for s in r.cue_spans],
-            "start": int(r.start),
-            "end": int(r.end),
-        })
+        items.append(_item(split, art, r))
     return items
+
+
+def draw_more(split: str, per_article: int, taken: set[str], seed: int, root, *, fill: bool = False) -> list[dict]:
+    """``per_article`` more items from every article, none already in ``taken``.
+
+    With ``fill``, an article with no item in ``taken`` gets one extra item first.
+    """
+    attr = eligible(polnear.read_attributions(split, path=root))
+    rng = random.Random(seed)
+    items = []
+    for art in sorted(attr["article"].unique()):
+        rows = attr[attr["article"] == art]
+        ids = [f"{split}:{art}:{e}" for e in rows.attribution_id]
+        had = any(i in taken for i in ids)
+        free = [k for k, i in enumerate(ids) if i not in taken]
+        want = per_article + (1 if fill and not had else 0)
+        for k in sorted(rng.sample(free, min(want, len(free)))):
+            items.append(_item(split, art, rows.iloc[k]))
+    return items
+
+
+def round2(args) -> None:
+    out = HERE / "items"
+    taken = set()
+    for f in sorted(out.glob("*.jsonl")):
+        taken |= {json.loads(x)["item_id"] for x in open(f, encoding="utf-8")}
+    train = draw_more("train", 1, taken, args.seed + 10, args.polnear, fill=True)
+    dev = draw_more("dev", 2, taken, args.seed + 11, args.polnear)
+    rng = random.Random(args.seed + 12)
+    rng.shuffle(train)
+    rng.shuffle(dev)
+    batches = {}
+    first = 1 + max(int(f.stem.split("_")[1]) for f in out.glob("train_*.jsonl"))
+    for i in range(0, len(train), args.batch_size):
+        batches[f"train_{first + i // args.batch_size:02d}"] = train[i:i + args.batch_size]
+    first = 1 + max(int(f.stem.split("_")[1]) for f in out.glob("test_*.jsonl"))
+    for i in range(0, len(dev), 42):
+        batches[f"test_{first + i // 42:02d}"] = dev[i:i + 42]
+    for name, items in batches.items():
+        if (out / f"{name}.jsonl").exists():
+            raise SystemExit(f"{name} exists; round 2 was drawn already")
+    for name, items in batches.items():
+        with open(out / f"{name}.jsonl", "w", encoding="utf-8") as fh:
+            for it in items:
+                fh.write(json.dumps(it) + "\n")
+        print(name, len(items))
 
 
 def main() -> None:
@@ -64,7 +122,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2016)
     ap.add_argument("--train-articles", type=int, default=520)
     ap.add_argument("--batch-size", type=int, default=65)
+    ap.add_argument("--round", type=int, default=1, choices=(1, 2))
     args = ap.parse_args()
+    if args.round == 2:
+        return round2(args)
     train = draw("train", args.train_articles, args.seed, args.polnear)
     dev = draw("dev", None, args.seed + 1, args.polnear)
     rng = random.Random(args.seed + 2)

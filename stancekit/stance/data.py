@@ -1,0 +1,180 @@
+"""The political stance set: hand labels on PolNeAR attributions, rebuilt into text from the corpus folder.
+
+stancekit ships labels, not text: ``resources/labels/polnear_stance.jsonl``
+holds one row per labelled PolNeAR attribution (article id, character
+offsets of its Source, Cue and Content, the labeller's reading of who the
+Source is) with its stance toward each of :data:`POLITICAL_TARGETS`. The
+article text stays in the PolNeAR folder (``../shared/data/polnear`` or
+``$STANCEKIT_POLNEAR``; the articles are their publishers' copyright) and
+:func:`load_political_labels` rebuilds each statement from it.
+
+Items were drawn by ``tools/labels/sample_items.py`` (one attribution per
+article per round, contents of 3-80 words), labelled by careful reading
+blind to any model output under the guidelines in
+``tests/data/gold/STANCE_GUIDELINES.md``. Items from PolNeAR's train
+compartment form the ``train`` split; items from its dev compartment form
+the ``test`` split, which is never used for training or model selection.
+``polnear_stance_double.jsonl`` holds a second, independent labelling of 40
+items for :func:`agreement`.
+"""
+from __future__ import annotations
+
+import json
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._utils import StancekitError, check_choice
+
+#: The targets every item is labelled toward.
+POLITICAL_TARGETS = ("Donald Trump", "Hillary Clinton", "Bernie Sanders", "Barack Obama",
+                     "the Republican Party", "the Democratic Party", "Obamacare", "immigration")
+
+#: Labeller speaker values that mean "no speaker known".
+_NO_SPEAKER = {"unknown", "the author", "author", "n/a", "none", ""}
+
+#: Columns of :func:`load_political_labels`.
+LABEL_COLUMNS = ["item_id", "split", "article", "start", "end", "content_spans", "text", "speaker", "source",
+                 "cue", "target", "stance", "intensity", "note"]
+
+
+def _label_file(name: str) -> Path:
+    return Path(str(resources.files("stancekit").joinpath(f"resources/labels/{name}")))
+
+
+def read_label_items(path: str | os.PathLike | None = None) -> list[dict]:
+    """The raw label rows (one per item), from ``path`` or the shipped file."""
+    p = Path(path) if path is not None else _label_file("polnear_stance.jsonl")
+    if not p.is_file():
+        raise StancekitError(f"{p}: no stance label file.")
+    out = []
+    with open(p, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    out.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise StancekitError(f"{p}:{n}: not JSON ({exc.msg})") from None
+    return out
+
+
+def _join(text: str, spans: list) -> str:
+    return " ... ".join(text[a:b] for a, b in spans)
+
+
+def load_political_labels(split: str | None = None, *, path: str | os.PathLike | None = None,
+                          polnear: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The political stance set, one row per (item, target), with its text rebuilt from PolNeAR.
+
+    Parameters
+    ----------
+    split : {"train", "test"} or None
+        ``"train"``: items from PolNeAR train; ``"test"``: items from PolNeAR
+        dev (the held-out test split); None: both.
+    path : path, optional
+        A label file in the shipped format (default: the shipped one).
+    polnear : path, optional
+        The PolNeAR folder (default :func:`stancekit.polnear.default_polnear_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`LABEL_COLUMNS`: ``text`` is the content (its parts joined by
+        " ... " when a quote is split by its cue), ``start``/``end`` the first
+        and last content character in the article, ``source``/``cue`` the
+        annotated Source and Cue text, ``speaker`` the labeller's reading of who
+        the Source is (pd.NA when unknown). Sorted by item and target order.
+
+    Raises
+    ------
+    StancekitError
+        If the PolNeAR folder or an article is missing.
+
+    Examples
+    --------
+    >>> test = load_political_labels("test")  # doctest: +SKIP
+    >>> test.stance.value_counts()  # doctest: +SKIP
+    """
+    from .. import polnear as pn
+
+    if split is not None:
+        check_choice("split", split, ("train", "test"))
+    rows = []
+    for it in read_label_items(path):
+        if split is not None and it["split"] != split:
+            continue
+        text = pn.article_text(it["article"], split=it["polnear_split"], path=polnear)
+        spans = [tuple(s) for s in it["content_spans"]]
+        spk = it.get("speaker")
+        spk = pd.NA if not isinstance(spk, str) or spk.strip().lower() in _NO_SPEAKER else spk.strip()
+        base = {
+            "item_id": it["item_id"], "split": it["split"], "article": it["article"],
+            "start": spans[0][0], "end": spans[-1][1], "content_spans": spans, "text": _join(text, spans),
+            "speaker": spk, "source": _join(text, it["source_spans"]) or pd.NA,
+            "cue": _join(text, it["cue_spans"]) or pd.NA,
+        }
+        for t in POLITICAL_TARGETS:
+            lab = it["labels"][t]
+            rows.append({**base, "target": t, "stance": lab[0], "intensity": int(lab[1]),
+                         "note": lab[2] if len(lab) > 2 else ""})
+    return pd.DataFrame(rows, columns=LABEL_COLUMNS)
+
+
+def cohen_kappa(a: Any, b: Any) -> float:
+    """Cohen's kappa of two aligned label sequences (NaN when chance agreement is 1).
+
+    Examples
+    --------
+    >>> round(cohen_kappa(["x", "y", "y", "x"], ["x", "y", "x", "x"]), 3)
+    0.5
+    """
+    a, b = list(a), list(b)
+    if len(a) != len(b) or not a:
+        raise ValueError(f"cohen_kappa needs two non-empty sequences of equal length; got {len(a)} and {len(b)}.")
+    cats = sorted(set(a) | set(b))
+    n = len(a)
+    po = sum(x == y for x, y in zip(a, b)) / n
+    pe = sum((a.count(c) / n) * (b.count(c) / n) for c in cats)
+    return float("nan") if pe == 1 else (po - pe) / (1 - pe)
+
+
+def agreement(path: str | os.PathLike | None = None, double: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Agreement between the first and the second labelling of the doubly labelled items.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row for all pairs, one for Trump and Clinton together, one per
+        target: ``n`` pairs, ``agreement`` (share identical), ``kappa``
+        (Cohen's), ``n_stance_first``/``n_stance_second`` (pairs either
+        labeller calls favor or against).
+    """
+    first = {it["item_id"]: it for it in read_label_items(path)}
+    second = read_label_items(double if double is not None else _label_file("polnear_stance_double.jsonl"))
+    pairs = []
+    for it in second:
+        one = first.get(it["item_id"])
+        if one is None:
+            continue
+        for t in POLITICAL_TARGETS:
+            pairs.append((t, one["labels"][t][0], it["labels"][t][0]))
+    df = pd.DataFrame(pairs, columns=["target", "first", "second"])
+    groups = [("all", df), ("Trump + Clinton", df[df.target.isin(POLITICAL_TARGETS[:2])])]
+    groups += [(t, df[df.target == t]) for t in POLITICAL_TARGETS]
+    out = []
+    for name, g in groups:
+        if g.empty:
+            continue
+        out.append({"targets": name, "n": len(g), "agreement": float(np.mean(g["first"] == g["second"])),
+                    "kappa": cohen_kappa(g["first"], g["second"]),
+                    "n_stance_first": int((g["first"] != "none").sum()),
+                    "n_stance_second": int((g["second"] != "none").sum())})
+    return pd.DataFrame(out)
+
+
+__all__ = ["LABEL_COLUMNS", "POLITICAL_TARGETS", "agreement", "cohen_kappa", "load_political_labels",
+           "read_label_items"]
