@@ -368,13 +368,18 @@ def train(data: str | Path, out: str | Path | None = None, *, base_path: str | N
             "source": "networkdynamics/PolNeAR commit c3eee833c035bf7b8c84f55b58c0bf7346cfae76",
             "licence": "no licence file; articles are their publishers' copyright; used for training only, "
                        "no text ships",
+            "annotations": "PolNeAR's, made by annotators of its authors' project (Source, Cue, Content spans); "
+                           "the first annotation file per article",
             "annotators": "first annotation file per article",
+            "compartment_articles": len(ids),
             "train_articles": len(train_ids), "train_attributions": n_attr, "train_windows": len(examples),
             "heldout_articles": len(held_ids),
             "heldout_rule": f"seeded shuffle (seed {hp['seed']}) of the sorted train ids, first "
                             f"{hp['holdout']:.0%} held out",
             "dev": "not used",
         },
+        "shipped": "adapter.safetensors (the LoRA matrices and the token head, fp16) and config.json: no article "
+                   "text, no annotations; the base encoder comes from its own package",
         "method_detail": f"LoRA (r={hp['lora_r']}) on the attention and feed-forward Linear layers of blocks "
                          f"{frozen}-{n_layers - 1} (blocks below frozen, outputs cached) + linear head per token; "
                          f"windows of {hp['window']} word pieces, training stride {hp['train_stride']}, "

@@ -75,7 +75,12 @@ def main(argv=None) -> int:
     ap.add_argument("--methods", nargs="+", default=["rules", "model", "both"], choices=["rules", "model", "both"])
     ap.add_argument("--limit", type=int, default=None, help="first N articles only")
     ap.add_argument("--save", default=None, help="write predictions of each method as <save>.<method>.csv")
+    ap.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
     args = ap.parse_args(argv)
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     arts, gold = read_gold(args.split, Path(args.data))
     if args.limit:
         arts = arts.iloc[: args.limit]
