@@ -385,7 +385,10 @@ def _method_rows(art: _Article, run: _TaggerRun, attributions: list) -> list[dic
         return _tagger_rows.rows(art, attributions, TAGGER_METHOD)
     rules = _rows(art)
     taken = [(r["start"], r["end"]) for r in rules]
-    return rules + _tagger_rows.rows(art, attributions, TAGGER_METHOD, exclude=taken)
+    return rules + _tagger_rows.rows(art, attributions, TAGGER_METHOD, exclude=taken,
+                                     min_overlap=_tagger_rows.MERGE_MIN_OVERLAP,
+                                     min_confidence=_tagger_rows.MERGE_MIN_CONFIDENCE,
+                                     needs_speaker=_tagger_rows.MERGE_NEEDS_SPEAKER)
 
 
 # --- inputs ---------------------------------------------------------------------
