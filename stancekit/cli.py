@@ -35,6 +35,11 @@ def _one_line_warnings(command: str) -> None:
     warnings.showwarning = show
 
 
+def _method_kw(args: argparse.Namespace) -> dict:
+    """``method=`` for extraction when --method was given (else extraction.DEFAULT_METHOD applies)."""
+    return {} if getattr(args, "method", None) is None else {"method": args.method}
+
+
 def _progress_flag(args: argparse.Namespace) -> bool | None:
     """CLI progress: off with --quiet, else on when stderr is a TTY."""
     if getattr(args, "quiet", False):
@@ -654,8 +659,9 @@ def _add_evaluate_statements(p: argparse.ArgumentParser) -> None:
     p.add_argument("--by", metavar="COLUMN", help="break scores down by this column instead of article (e.g. kind)")
     p.add_argument("--errors", dest="show_errors", action="store_true",
                    help="also list misses, false positives and wrong speakers")
-    p.add_argument("--method", choices=["rules", "model", "both"], default="rules",
-                   help="statement finder to evaluate: rules, the learned tagger (model), or both (default rules)")
+    p.add_argument("--method", choices=["rules", "model", "both"], default=None,
+                   help="statement finder to evaluate: rules, the learned tagger (model), or both "
+                        "(default: extraction.DEFAULT_METHOD, rules)")
     p.set_defaults(func=_cmd_evaluate_statements)
 
 
@@ -692,7 +698,7 @@ def _cmd_evaluate_statements(args: argparse.Namespace) -> int:
         log.warning("%d gold span(s) do not match the article text as read (offsets shifted?); first: %s %d-%d",
                     len(bad), bad[0].article, bad[0].start, bad[0].end)
     predicted = extract_statements(articles, registry=registry, show_progress=_progress_flag(args),
-                                   method=args.method)
+                                   **_method_kw(args))
     scores = evaluate_statements(predicted, gold, registry=registry, min_overlap=args.min_overlap, by=args.by)
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                            "display.max_colwidth", 60):
@@ -771,7 +777,7 @@ def _evaluate_polnear(args: argparse.Namespace) -> int:
     else:
         gold = gold[gold["counted"]]
     predicted = extract_statements(articles[["article", "text"]], registry=args.registry,
-                                   show_progress=_progress_flag(args), method=args.method)
+                                   show_progress=_progress_flag(args), **_method_kw(args))
     predicted = predicted.assign(kind=predicted["kind"].map(lambda k: KIND_FAMILY.get(k, k)))
     by = args.by or "kind"
     scores = evaluate_statements(predicted, gold, min_overlap=args.min_overlap, by=by, speaker_match="name")
@@ -926,8 +932,9 @@ def _add_statements(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["jsonl", "csv", "parquet"], default=None,
                    help="output format (default: from the -o suffix, JSONL on stdout)")
     p.add_argument("-o", "--output", metavar="OUT", default="-", help="output file (default: JSONL on stdout)")
-    p.add_argument("--method", choices=["rules", "model", "both"], default="rules",
-                   help="rules, the learned tagger (model), or both merged (default rules)")
+    p.add_argument("--method", choices=["rules", "model", "both"], default=None,
+                   help="rules, the learned tagger (model), or both merged (default: extraction.DEFAULT_METHOD, "
+                        "rules)")
     p.set_defaults(func=_cmd_statements)
 
 
@@ -952,7 +959,7 @@ def _cmd_statements(args: argparse.Namespace) -> int:
     registry = _check_registry(args.registry) or SpeakerRegistry()
     counter = [0]
     frames = iter_statements(_counted_articles(args.paths, args, counter), registry=registry,
-                             show_progress=_progress_flag(args), method=args.method)
+                             show_progress=_progress_flag(args), **_method_kw(args))
 
     def checked():
         n = 0

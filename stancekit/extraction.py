@@ -61,6 +61,9 @@ __all__ = ["extract_statements", "iter_statements", "load_nlp", "article_model",
 
 #: Versioned name of this rule set, written to the ``method`` column.
 METHOD = "rules.v2"
+#: ``method=`` when none is given (extract_statements, iter_statements, the CLI): see the README's
+#: "Attribution tagger" section for why it stays the rules.
+DEFAULT_METHOD = "rules"
 #: The speaker fields :func:`resolve_source` returns (a subset of ``STATEMENT_COLUMNS``).
 SPEAKER_FIELDS = ("speaker", "mention", "mention_start", "mention_end", "resolution", "group", "role", "country")
 #: spaCy model used when ``nlp`` is not given.
@@ -623,7 +626,7 @@ def iter_statements(
     show_progress: bool | None = None,
     batch_size: int = 64,
     n_process: int = 1,
-    method: str = "rules",
+    method: str = DEFAULT_METHOD,
 ) -> Iterator[pd.DataFrame]:
     """Yield one statements frame per article, streaming (bounded memory).
 
@@ -688,7 +691,7 @@ def extract_statements(
     show_progress: bool | None = None,
     batch_size: int = 64,
     n_process: int = 1,
-    method: str = "rules",
+    method: str = DEFAULT_METHOD,
 ) -> pd.DataFrame:
     """Extract every statement in ``articles`` with its resolved speaker.
 
