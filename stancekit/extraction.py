@@ -718,15 +718,17 @@ def extract_statements(
         Worker processes. With the default pipeline each worker parses and extracts whole
         articles (frames come back in input order); with a pipeline given as ``nlp``, spaCy's
         own ``n_process`` parses and this process runs the rules.
-    method : {"rules", "model", "both"}
+    method : {"rules", "model", "both"}, default :data:`DEFAULT_METHOD` (``"rules"``)
         What finds the statements: the rule families of ``stancekit._rules``
-        (``"rules.v2"``), the learned
-        attribution tagger (``"tagger.v1"``, trained on PolNeAR, shipped in
-        ``stancekit/resources/tagger``), or both merged (every rules statement,
-        plus the tagger's statements that overlap none of them by half the
-        shorter span). With ``"model"`` and ``"both"`` the tagger's Source
-        spans are resolved to speakers by the same discourse model as the
-        rules'. The ``method`` column says which produced each row.
+        (``"rules.v2"``), the learned attribution tagger (``"tagger.v1"``,
+        trained on PolNeAR, shipped in ``stancekit/resources/tagger``), or both
+        merged (every rules statement, plus the tagger's statements whose
+        speaker resolved and that overlap none of them by half the shorter
+        span). With ``"model"`` and ``"both"`` the tagger's Source spans are
+        resolved to speakers by the same discourse model as the rules'. The
+        ``method`` column says which produced each row. ``"both"`` finds more
+        of PolNeAR's attributions (dev F1 0.721 against 0.660) but also
+        statements stancekit's own definition leaves out (see the README).
 
     Returns
     -------

@@ -437,6 +437,37 @@ def test_merge_threshold_half_the_shorter_span(nlp):
     assert [r["speaker"] for r in kept] == ["Smith"]
 
 
+def test_merge_needs_a_speaker_and_the_confidence_floor(nlp):
+    from stancekit._attribution import _Article
+    from stancekit._lexicon import _lexicon
+    from stancekit.registry import SpeakerRegistry
+
+    text = "Smith said the plan works. The tariffs would end soon."
+    art = _Article("a", text, [(0, nlp(text))], SpeakerRegistry.coerce(None), _lexicon())
+    said = Attribution([(11, 25)], (6, 10), (0, 5), 0.9)
+    bare = Attribution([(27, len(text) - 1)], None, None, 0.9)        # no Source, no Cue, no speech verb
+    rows = _tagger_rows.rows(art, [said, bare], "tagger.v1")
+    assert [r["speaker"] for r in rows] == ["Smith", None] and rows[1]["resolution"] == "unresolved"
+    art = _Article("a", text, [(0, nlp(text))], SpeakerRegistry.coerce(None), _lexicon())
+    rows = _tagger_rows.rows(art, [said, bare], "tagger.v1", needs_speaker=True)
+    assert [r["speaker"] for r in rows] == ["Smith"]
+    art = _Article("a", text, [(0, nlp(text))], SpeakerRegistry.coerce(None), _lexicon())
+    assert _tagger_rows.rows(art, [said], "tagger.v1", min_confidence=0.95) == []
+    assert _tagger_rows.MERGE_NEEDS_SPEAKER is True       # the policy chosen on the held-out train articles
+
+
+def test_attribution_quoted_part_by_part_is_direct(nlp):
+    from stancekit._attribution import _Article
+    from stancekit._lexicon import _lexicon
+    from stancekit.registry import SpeakerRegistry
+
+    text = '"We will win," Smith said. "The plan works."'
+    art = _Article("a", text, [(0, nlp(text))], SpeakerRegistry.coerce(None), _lexicon())
+    a = Attribution([(0, 14), (27, len(text))], (21, 25), (15, 20), 0.9)
+    rows = _tagger_rows.rows(art, [a], "tagger.v1")
+    assert [r["kind"] for r in rows] == ["direct", "direct"] and {r["speaker"] for r in rows} == {"Smith"}
+
+
 @pytest.mark.parametrize("text,kind", [('"We will win."', "direct"), ("\u201cWe will win,\u201d", "direct"),
                                        ('the plan is "a disaster" for us', "mixed"), ("the plan works", "indirect")])
 def test_kind_of(text, kind):
