@@ -35,6 +35,11 @@ def _one_line_warnings(command: str) -> None:
     warnings.showwarning = show
 
 
+def _method_kw(args: argparse.Namespace) -> dict:
+    """``method=`` for extraction when --method was given (else extraction.DEFAULT_METHOD applies)."""
+    return {} if getattr(args, "method", None) is None else {"method": args.method}
+
+
 def _progress_flag(args: argparse.Namespace) -> bool | None:
     """CLI progress: off with --quiet, else on when stderr is a TTY."""
     if getattr(args, "quiet", False):
@@ -348,6 +353,28 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- train-attribution (tagger) ------------------------------------------------
+
+
+@_command("train-attribution",
+          "Rebuild the learned attribution tagger (LoRA adapter + token head) from a PolNeAR folder (train only).")
+def _add_train_attribution(p: argparse.ArgumentParser) -> None:
+    from . import train_attribution as _ta  # light: torch is imported only when training starts
+
+    _ta.build_parser(p)
+    p.set_defaults(func=_cmd_train_attribution)
+
+
+def _cmd_train_attribution(args: argparse.Namespace) -> int:
+    import json
+
+    from . import train_attribution as _ta
+
+    card = _ta.run(args, show_progress=_progress_flag(args))
+    print(json.dumps(_ta.summary(card)))
+    return 0
+
+
 # --- score (models) ----------------------------------------------------------
 
 
@@ -632,6 +659,9 @@ def _add_evaluate_statements(p: argparse.ArgumentParser) -> None:
     p.add_argument("--by", metavar="COLUMN", help="break scores down by this column instead of article (e.g. kind)")
     p.add_argument("--errors", dest="show_errors", action="store_true",
                    help="also list misses, false positives and wrong speakers")
+    p.add_argument("--method", choices=["rules", "model", "both"], default=None,
+                   help="statement finder to evaluate: rules, the learned tagger (model), or both "
+                        "(default: extraction.DEFAULT_METHOD, rules)")
     p.set_defaults(func=_cmd_evaluate_statements)
 
 
@@ -667,7 +697,8 @@ def _cmd_evaluate_statements(args: argparse.Namespace) -> int:
     if bad:
         log.warning("%d gold span(s) do not match the article text as read (offsets shifted?); first: %s %d-%d",
                     len(bad), bad[0].article, bad[0].start, bad[0].end)
-    predicted = extract_statements(articles, registry=registry, show_progress=_progress_flag(args))
+    predicted = extract_statements(articles, registry=registry, show_progress=_progress_flag(args),
+                                   **_method_kw(args))
     scores = evaluate_statements(predicted, gold, registry=registry, min_overlap=args.min_overlap, by=args.by)
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                            "display.max_colwidth", 60):
@@ -746,7 +777,7 @@ def _evaluate_polnear(args: argparse.Namespace) -> int:
     else:
         gold = gold[gold["counted"]]
     predicted = extract_statements(articles[["article", "text"]], registry=args.registry,
-                                   show_progress=_progress_flag(args))
+                                   show_progress=_progress_flag(args), **_method_kw(args))
     predicted = predicted.assign(kind=predicted["kind"].map(lambda k: KIND_FAMILY.get(k, k)))
     by = args.by or "kind"
     scores = evaluate_statements(predicted, gold, min_overlap=args.min_overlap, by=by, speaker_match="name")
@@ -901,6 +932,9 @@ def _add_statements(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["jsonl", "csv", "parquet"], default=None,
                    help="output format (default: from the -o suffix, JSONL on stdout)")
     p.add_argument("-o", "--output", metavar="OUT", default="-", help="output file (default: JSONL on stdout)")
+    p.add_argument("--method", choices=["rules", "model", "both"], default=None,
+                   help="rules, the learned tagger (model), or both merged (default: extraction.DEFAULT_METHOD, "
+                        "rules)")
     p.set_defaults(func=_cmd_statements)
 
 
@@ -925,7 +959,7 @@ def _cmd_statements(args: argparse.Namespace) -> int:
     registry = _check_registry(args.registry) or SpeakerRegistry()
     counter = [0]
     frames = iter_statements(_counted_articles(args.paths, args, counter), registry=registry,
-                             show_progress=_progress_flag(args))
+                             show_progress=_progress_flag(args), **_method_kw(args))
 
     def checked():
         n = 0

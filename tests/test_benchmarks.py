@@ -42,6 +42,19 @@ def test_bench_scoring_prints_its_figures(tmp_path, capsys, monkeypatch):
     assert len({(p["text"], p["target"], p["target_start"]) for p in pairs}) == 80
 
 
+def test_bench_tagger_prints_its_figures(capsys):
+    from stancekit import _tagger
+
+    if not (_tagger.DEFAULT_ARTIFACT / "adapter.safetensors").is_file():
+        pytest.fail("the tagger artifact is missing from stancekit/resources/tagger")
+    bench = _load("bench_tagger")
+    assert bench.main(["--n", "2", "--methods", "rules", "model"]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    for key in ("rules_articles_per_s", "model_articles_per_s", "model_vs_rules"):
+        assert isinstance(out[key], (int, float)) and out[key] > 0, key
+    assert out["baseline"] == "rules" and out["articles"] == 2 and out["model_statements"] > 0
+
+
 def test_bench_extract_prints_its_figures(capsys):
     bench = _load("bench_extract")
     assert bench.main(["--n", "4", "--rounds", "2"]) == 0
