@@ -375,3 +375,14 @@ def test_cli_score_with_articles_resolves_mentions(tmp_path, capsys):
     assert cli.main(["score", str(nolines), "--backend", "vader", "--target", "X", "--articles", str(art.parent),
                      "-o", str(out)]) == 2
     assert "--articles needs an `article` field" in capsys.readouterr().err
+
+
+def test_selection_prefers_epochs_meeting_the_dev_rw_floor():
+    hp = {**train.DEFAULTS, "select_min_rw": 0.80}
+    history = [{"epoch": 1, "dev_rw_macro_f1": 0.78, "selection_score": 0.70},
+               {"epoch": 2, "dev_rw_macro_f1": 0.805, "selection_score": 0.66},
+               {"epoch": 3, "dev_rw_macro_f1": 0.801, "selection_score": 0.65}]
+    assert max(history, key=lambda h: train._rank(h, hp))["epoch"] == 2
+    # No epoch reaches the floor: the best score wins.
+    low = [{**h, "dev_rw_macro_f1": 0.7} for h in history]
+    assert max(low, key=lambda h: train._rank(h, hp))["epoch"] == 1
