@@ -391,7 +391,8 @@ def _method_rows(art: _Article, run: _TaggerRun, attributions: list) -> list[dic
     return rules + _tagger_rows.rows(art, attributions, TAGGER_METHOD, exclude=taken,
                                      min_overlap=_tagger_rows.MERGE_MIN_OVERLAP,
                                      min_confidence=_tagger_rows.MERGE_MIN_CONFIDENCE,
-                                     needs_speaker=_tagger_rows.MERGE_NEEDS_SPEAKER)
+                                     needs_speaker=_tagger_rows.MERGE_NEEDS_SPEAKER,
+                                     statements_only=_tagger_rows.MERGE_STATEMENTS_ONLY)
 
 
 # --- inputs ---------------------------------------------------------------------
