@@ -661,7 +661,7 @@ def _add_evaluate_statements(p: argparse.ArgumentParser) -> None:
                    help="also list misses, false positives and wrong speakers")
     p.add_argument("--method", choices=["rules", "model", "both"], default=None,
                    help="statement finder to evaluate: rules, the learned tagger (model), or both "
-                        "(default: extraction.DEFAULT_METHOD, rules)")
+                        "(default: extraction.DEFAULT_METHOD, both)")
     p.set_defaults(func=_cmd_evaluate_statements)
 
 
@@ -934,7 +934,7 @@ def _add_statements(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="OUT", default="-", help="output file (default: JSONL on stdout)")
     p.add_argument("--method", choices=["rules", "model", "both"], default=None,
                    help="rules, the learned tagger (model), or both merged (default: extraction.DEFAULT_METHOD, "
-                        "rules)")
+                        "both)")
     p.set_defaults(func=_cmd_statements)
 
 

@@ -418,8 +418,49 @@ def test_both_keeps_rules_rows_and_adds_what_they_missed(nlp, fake_tagger):
     model = extract_statements([TEXT], nlp=nlp, method="model", errors="raise")
     lacking = {r.text for r in model.itertuples()
                if not any(_tagger_rows._overlap_ok((r.start, r.end), sp, 0.5) for sp in rules_spans)}
-    assert set(added["text"]) == lacking and "in Ottawa on Monday" in lacking
+    assert "in Ottawa on Monday" in lacking
+    # what the rules lack here is no statement ("arrived" is no cue): both adds nothing
+    assert set(added["text"]) == set()
+    # without the statement test the merge adds it, with the speaker the rules resolve
+    from stancekit import extraction
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr(_tagger_rows, "MERGE_STATEMENTS_ONLY", False)
+    try:
+        loose = extract_statements([TEXT], nlp=nlp, method="both", errors="raise")
+    finally:
+        monkey.undo()
+    added = loose[loose["method"] == "tagger.v1"]
+    assert set(added["text"]) == lacking
     assert dict(zip(added["text"], added["speaker"]))["in Ottawa on Monday"] == "Jane Doe"
+    assert extraction.DEFAULT_METHOD in extraction.METHODS
+
+
+def test_both_adds_only_statements_as_the_rules_define_them(nlp):
+    from stancekit._attribution import _Article
+    from stancekit._lexicon import _lexicon
+    from stancekit.registry import SpeakerRegistry
+
+    text = ("Smith said the plan works well for everyone. Jones would not say whether the plan works. "
+            "Lee approved the plan for the whole region. Brown said yes. \"We will win it all,\" Brown beamed.")
+
+    def attr(content, cue, source):
+        c = text.index(content)
+        q, s = text.index(cue, max(0, c - 25)), text.index(source, max(0, c - 25))
+        return Attribution([(c, c + len(content))], (q, q + len(cue)), (s, s + len(source)), 0.9)
+
+    attrs = [attr("the plan works well for everyone", "said", "Smith"),       # a statement
+             attr("whether the plan works", "would not say", "Jones"),         # negated: the rules skip it too
+             attr("the plan for the whole region", "approved", "Lee"),         # "approved" is no cue
+             attr("yes", "said", "Brown"),                                     # under MERGE_MIN_WORDS words
+             attr('"We will win it all,"', "beamed", "Brown")]                 # no cue word, but quoted
+    art = _Article("a", text, [(0, nlp(text))], SpeakerRegistry.coerce(None), _lexicon())
+    loose = _tagger_rows.rows(art, attrs, "tagger.v1", needs_speaker=True)
+    assert len(loose) == 5
+    art = _Article("a", text, [(0, nlp(text))], SpeakerRegistry.coerce(None), _lexicon())
+    rows = _tagger_rows.rows(art, attrs, "tagger.v1", needs_speaker=True, statements_only=True)
+    assert [(r["speaker"], r["text"]) for r in rows] == [("Smith", "the plan works well for everyone"),
+                                                        ("Brown", "We will win it all,")]
+    assert _tagger_rows.MERGE_STATEMENTS_ONLY is True and _tagger_rows.MERGE_MIN_WORDS == 3
 
 
 def test_merge_threshold_half_the_shorter_span(nlp):
