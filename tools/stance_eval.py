@@ -55,6 +55,7 @@ class AlwaysNone:
             out = frame.loc[frame.index.repeat(len(targets))].reset_index(drop=True)
             out["target"] = list(targets) * len(frame)
         out["p_against"], out["p_none"], out["p_favor"] = 0.0, 1.0, 0.0
+        out["tone"], out["intensity"] = 0.0, 0.0   # the seed set reads probabilities back from these
         out["stance"] = "none"
         return out
 
@@ -136,6 +137,7 @@ def main() -> None:
     ap.add_argument("--model", action="append", default=[], help="NAME=ARTIFACT_DIR (repeatable)")
     ap.add_argument("--no-defaults", action="store_true", help="skip the shipped model, VADER and always-none")
     ap.add_argument("--sets", default=",".join(SETS), help="comma-separated sets")
+    ap.add_argument("--only", default=None, help="comma-separated subset of the default models: shipped,vader,always-none")
     ap.add_argument("--markdown", action="store_true", help="also print a markdown table")
     args = ap.parse_args()
     models = []
@@ -146,6 +148,9 @@ def main() -> None:
         models.append((name, StanceModel(path, precision="fp32", cache=False)))
     if not args.no_defaults:
         models += [("vader", StanceModel(backend="vader", cache=False)), ("always-none", AlwaysNone())]
+    if args.only:
+        keep = set(args.only.split(","))
+        models = [(n, m) for n, m in models if n in keep or n not in ("shipped", "vader", "always-none")]
     results = []
     for mname, model in models:
         for sname in args.sets.split(","):
