@@ -148,8 +148,11 @@ def main(argv=None) -> int:
                 client.close()
                 lc.close()
         values = list(rss.values())
+        from stancekit.extraction import DEFAULT_METHOD
+
         print(json.dumps({
             "articles": what,
+            "extraction_method": DEFAULT_METHOD,
             "mean_chars": round(chars),
             "partition_size": args.partition_size,
             "precision": args.precision,

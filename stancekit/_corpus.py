@@ -134,8 +134,16 @@ def probe_identity(spec: RunSpec, model: Any = None) -> dict:
     ``attrs["stancekit"]`` carries the model's name, version, fingerprint and
     settings. This also loads both models, which the partitions reuse.
     """
-    from .extraction import DEFAULT_MODEL, METHOD
+    from .extraction import DEFAULT_METHOD, DEFAULT_MODEL, METHOD
     from .models import Target
+
+    extraction = METHOD
+    if DEFAULT_METHOD in ("model", "both"):  # the attribution tagger's weights are part of what finds statements
+        from . import _nn, _tagger
+
+        tagger_fp = _nn.file_sha256(_tagger.DEFAULT_ARTIFACT / _nn.ADAPTER_FILE)[:16]
+        extraction = (f"{DEFAULT_METHOD}: {_tagger.METHOD} {tagger_fp}" if DEFAULT_METHOD == "model"
+                      else f"{DEFAULT_METHOD}: {METHOD} + {_tagger.METHOD} {tagger_fp}")
 
     model = model if model is not None else _model(spec)
     probe = model.predict(pd.DataFrame({"text": [""]}), targets=[Target("stancekit probe", builtin_aliases=False)])
@@ -144,7 +152,7 @@ def probe_identity(spec: RunSpec, model: Any = None) -> dict:
         "stance_model": {k: meta.get(k) for k in ("backend", "model", "model_version", "revision",
                                                     "fingerprint", "settings")},
         "stancekit_version": meta.get("stancekit_version") or _version(),
-        "extraction": METHOD,
+        "extraction": extraction,
         # installed versions, read without loading spaCy (a finished run need not load it)
         "spacy_model": f"{DEFAULT_MODEL} {_dist_version(DEFAULT_MODEL)}, spacy {_dist_version('spacy')}",
         "pass_articles": _accepts_articles(model),
