@@ -192,10 +192,12 @@ us_pairs = pairs[pairs["target"] == "the United States"].merge(
   are indirect speech written by the journalist, not the speakers' own words. Intervals that resample two or three
   speakers are wide or undefined (see the `note` column), and the permutation p-values cannot get small with so few
   speakers. Treat the comparison as a hypothesis to test on a corpus (notebook 03), not a finding.
-* The model was trained on sentiment toward mentions in US political news (NewsMTSC); its "favor/against" is the
-  sentiment the statement expresses toward the target. Statements that never mention the target
-  (`target_mentioned == False`) are scored all the same and are mostly "none"; `analyze(..., mentioned_only=True)`
-  keeps only those that name it."""),
+* The model (2.0) was trained on sentiment toward mentions in news (NewsMTSC), on hand-labelled stance of political
+  statements toward 8 targets (PolNeAR) and on pairs where the statement is not about the target. It reads the
+  speaker and cue, and finds mentions through the article (`target_mention`: name, alias, role, pronoun, speaker).
+  It is cautious: criticism that never names the target is often read as "none" (README, model card), so the
+  "against" shares above are lower bounds. `analyze(..., mentioned_only=True)` keeps only the statements that
+  refer to the target."""),
     new_code_cell("""mentioned = summarize(res.scores, by="group", seed=0, mentioned_only=True)
 mentioned[["target", "group", "n_statements", "n_speakers", "tone", "tone_low", "tone_high", "intensity", "note"]]"""),
     new_code_cell("""fig = plotting.tone_by_group_figure(mentioned, col_order=list(TARGETS), palette=res.palette,
