@@ -226,7 +226,11 @@ def process_partition(articles: pd.DataFrame, spec: RunSpec, model: Any = None) 
     from .extraction import extract_statements
 
     model = model if model is not None else _model(spec)
-    statements = extract_statements(articles, registry=spec.registry, errors=spec.errors, show_progress=False)
+    # The stance model's precision choice carries to the attribution tagger: fp32 (or bf16) for both, so a run
+    # asked to be reproducible in fp32 gets the same statements with any number of threads or workers.
+    tagger_precision = {"fp32": "fp32", "bf16": "bf16"}.get(spec.model_params.get("precision"), "auto")
+    statements = extract_statements(articles, registry=spec.registry, errors=spec.errors, show_progress=False,
+                                    tagger_precision=tagger_precision)
     if statements.empty:
         from .pipeline import _empty_scores
 

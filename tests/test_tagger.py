@@ -344,6 +344,8 @@ def test_method_is_validated_before_work(nlp):
         extract_statements(["Jane Doe said it works."], nlp=nlp, method="tagger")
     with pytest.raises(ValueError, match="model"):
         list(iter_statements(["Jane Doe said it works."], nlp=nlp, method="neural"))
+    with pytest.raises(ValueError, match="tagger_precision"):
+        extract_statements(["Jane Doe said it works."], nlp=nlp, method="both", tagger_precision="int8")
 
 
 class _FakeTagger:
@@ -380,7 +382,7 @@ def fake_tagger(monkeypatch):
         ("in Ottawa on Monday", "arrived", "Jane Doe"),                       # no rule will ever take this
         ("the farmers were misled", None, None),                              # neither Source nor Cue tagged
     ])
-    monkeypatch.setattr(_tagger, "load_tagger", lambda artifact=None: fake)
+    monkeypatch.setattr(_tagger, "load_tagger", lambda artifact=None, precision="auto": fake)
     return fake
 
 
