@@ -325,24 +325,6 @@ class CorpusResult:
         return read_parts(self.out / SCORES_DIR, columns=columns)
 
 
-def _as_target_list(targets: Any) -> list:
-    from .models import Target
-
-    if isinstance(targets, (str, Target)):
-        targets = [targets]
-    if isinstance(targets, Mapping):
-        return [Target(str(name), aliases=list(aliases or ())) for name, aliases in targets.items()]
-    out = []
-    for t in targets:
-        if isinstance(t, Target):
-            out.append(t)
-        elif isinstance(t, str):
-            out.append(Target(t))
-        else:
-            raise TypeError(f"`targets` entries must be str or Target, not {type(t).__name__}.")
-    return out
-
-
 def _is_dask_frame(source: Any) -> bool:
     return hasattr(source, "to_delayed") and hasattr(source, "npartitions") and not isinstance(source, pd.DataFrame)
 
@@ -557,12 +539,11 @@ def analyze_corpus(
     from .io.corpus import plan_partitions, read_parts, remove_temp_files
     from .models import StanceModel
     from .registry import SpeakerRegistry
+    from .stance.targets import _as_targets
 
     started = time.perf_counter()
     check_choice("errors", errors, ("raise", "warn", "skip"))
-    tlist = _as_target_list(targets)
-    if not tlist:
-        raise ValueError("`targets` is empty; give at least one target, e.g. targets=['Canada'].")
+    tlist = _as_targets(targets)  # str, Target, a list of them or a dict name -> aliases; never empty
     if not isinstance(n_boot, int) or n_boot < 1:
         raise ValueError(f"Invalid value {n_boot!r} for `n_boot`; give a positive int.")
     if client is not None and not hasattr(client, "submit"):
