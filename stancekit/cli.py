@@ -703,18 +703,9 @@ def _cmd_evaluate_statements(args: argparse.Namespace) -> int:
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                            "display.max_colwidth", 60):
         print(scores.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-        overall = scores.iloc[-1]
-        print(f"\noverall F1 {overall['f1']:.3f} (precision {overall['precision']:.3f}, recall {overall['recall']:.3f}); "
-              f"span-only F1 {overall['span_f1']:.3f}")
-        if args.show_errors:
-            errs = statement_errors(predicted, gold, registry=registry, min_overlap=args.min_overlap)
-            print(f"\n{len(errs)} error(s): " + ", ".join(f"{k} {v}" for k, v in errs["error"].value_counts().items()))
-            if len(errs):
-                shown = errs.assign(
-                    gold_text=errs["gold_text"].map(lambda t: t if pd.isna(t) else _clip(t)),
-                    pred_text=errs["pred_text"].map(lambda t: t if pd.isna(t) else _clip(t)),
-                )
-                print(shown.to_string(index=False))
+        _print_overall_and_errors(scores, statement_errors(predicted, gold, registry=registry,
+                                                           min_overlap=args.min_overlap)
+                                  if args.show_errors else None)
     return 0
 
 
@@ -787,19 +778,28 @@ def _evaluate_polnear(args: argparse.Namespace) -> int:
               f"counted ({'all' if args.all_attributions else 'statements by people and organisations'}), "
               f"{len(gold)} content spans")
         print(scores.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-        overall = scores.iloc[-1]
-        print(f"\noverall F1 {overall['f1']:.3f} (precision {overall['precision']:.3f}, recall {overall['recall']:.3f}); "
-              f"span-only F1 {overall['span_f1']:.3f}")
-        if args.show_errors:
-            errs = statement_errors(predicted, gold, min_overlap=args.min_overlap, speaker_match="name")
-            print(f"\n{len(errs)} error(s): " + ", ".join(f"{k} {v}" for k, v in errs["error"].value_counts().items()))
-            if len(errs):
-                shown = errs.assign(
-                    gold_text=errs["gold_text"].map(lambda t: t if pd.isna(t) else _clip(t)),
-                    pred_text=errs["pred_text"].map(lambda t: t if pd.isna(t) else _clip(t)),
-                )
-                print(shown.to_string(index=False))
+        _print_overall_and_errors(scores, statement_errors(predicted, gold, min_overlap=args.min_overlap,
+                                                           speaker_match="name")
+                                  if args.show_errors else None)
     return 0
+
+
+def _print_overall_and_errors(scores, errs) -> None:
+    """The overall line of an evaluate-statements table, then the errors (``errs``) when asked for."""
+    import pandas as pd
+
+    overall = scores.iloc[-1]
+    print(f"\noverall F1 {overall['f1']:.3f} (precision {overall['precision']:.3f}, recall {overall['recall']:.3f}); "
+          f"span-only F1 {overall['span_f1']:.3f}")
+    if errs is None:
+        return
+    print(f"\n{len(errs)} error(s): " + ", ".join(f"{k} {v}" for k, v in errs["error"].value_counts().items()))
+    if len(errs):
+        shown = errs.assign(
+            gold_text=errs["gold_text"].map(lambda t: t if pd.isna(t) else _clip(t)),
+            pred_text=errs["pred_text"].map(lambda t: t if pd.isna(t) else _clip(t)),
+        )
+        print(shown.to_string(index=False))
 
 
 def _clip(text: str, width: int = 50) -> str:
