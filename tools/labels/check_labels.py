@@ -15,11 +15,18 @@ from pathlib import Path
 TARGETS = ["Donald Trump", "Hillary Clinton", "Bernie Sanders", "Barack Obama",
            "the Republican Party", "the Democratic Party", "Obamacare", "immigration"]
 STANCES = {"favor", "against", "none"}
+#: Round 3 (batches named country_*): the country targets.
+COUNTRY_TARGETS = ["the United States", "Russia", "China", "Mexico"]
+
+
+def targets_for(batch: str) -> list[str]:
+    return COUNTRY_TARGETS if batch.startswith("country") else TARGETS
 
 
 def check(path: Path) -> list[str]:
     batch = path.name.split(".")[0]
     items = [json.loads(x)["item_id"] for x in open(path.parent.parent / "items" / f"{batch}.jsonl", encoding="utf-8")]
+    want = targets_for(batch)
     errors, seen = [], {}
     for n, line in enumerate(open(path, encoding="utf-8"), 1):
         if not line.strip():
@@ -39,8 +46,8 @@ def check(path: Path) -> list[str]:
         if not isinstance(row.get("speaker"), str) or not row["speaker"].strip():
             errors.append(f"line {n}: no speaker")
         labels = row.get("labels")
-        if not isinstance(labels, dict) or set(labels) != set(TARGETS):
-            errors.append(f"line {n}: labels must have exactly the keys {TARGETS}")
+        if not isinstance(labels, dict) or set(labels) != set(want):
+            errors.append(f"line {n}: labels must have exactly the keys {want}")
             continue
         for t, v in labels.items():
             if not isinstance(v, list) or len(v) not in (2, 3) or v[0] not in STANCES or v[1] not in (0, 1, 2):

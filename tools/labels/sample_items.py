@@ -116,16 +116,71 @@ def round2(args) -> None:
         print(name, len(items))
 
 
+#: Round 3: the country targets and the words that make a content mention one (case-sensitive).
+COUNTRY_PATTERNS = {
+    "the United States": r"\b(?:United States|U\.S\.|US|USA|America|Washington)\b",
+    "Russia": r"\b(?:Russia|Russians?|Moscow|Kremlin|Putin)\b",
+    "China": r"\b(?:China|Chinese|Beijing)\b",
+    "Mexico": r"\b(?:Mexico|Mexicans?)\b",
+}
+
+
+def round3(args) -> None:
+    """Countries as targets: train items whose content mentions one of four countries.
+
+    Model 2.0 read implicit criticism of a country (demands, accusations without
+    loaded words) as ``none``; the political set has few such pairs, since its
+    targets are US candidates, parties and policies. Round 3 draws, from PolNeAR
+    train only, for each article and each country its content mentions, one
+    attribution (seeded, not already drawn, contents of 3-80 words), and labels
+    every item toward all four countries (absent ones at their natural rate).
+    Batches ``country_01``...; 40 of the items again in ``country_double_01``.
+    """
+    import re
+
+    out = HERE / "items"
+    taken = set()
+    for f in sorted(out.glob("*.jsonl")):
+        taken |= {json.loads(x)["item_id"] for x in open(f, encoding="utf-8")}
+    if any(out.glob("country_*.jsonl")):
+        raise SystemExit("round 3 was drawn already")
+    attr = eligible(polnear.read_attributions("train", path=args.polnear))
+    attr = attr.assign(item_id="train:" + attr["article"] + ":" + attr["attribution_id"])
+    attr = attr[~attr["item_id"].isin(taken)].sort_values(["article", "attribution_id"])
+    rng = random.Random(args.seed + 30)
+    chosen: dict[str, dict] = {}
+    for country, pat in COUNTRY_PATTERNS.items():
+        hit = attr[attr["content"].str.contains(pat, regex=True)]
+        for art in sorted(hit["article"].unique()):
+            rows = hit[(hit["article"] == art) & ~hit["item_id"].isin(chosen)]
+            if len(rows):
+                r = rows.iloc[rng.randrange(len(rows))]
+                chosen[r.item_id] = _item("train", art, r)
+    items = sorted(chosen.values(), key=lambda it: it["item_id"])
+    rng.shuffle(items)
+    items = items[: args.country_items]
+    batches = {f"country_{i // 100 + 1:02d}": items[i:i + 100] for i in range(0, len(items), 100)}
+    batches["country_double_01"] = rng.sample(items, 40)
+    for name, its in batches.items():
+        with open(out / f"{name}.jsonl", "w", encoding="utf-8") as fh:
+            for it in its:
+                fh.write(json.dumps(it) + "\n")
+        print(name, len(its))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--polnear", default=None)
     ap.add_argument("--seed", type=int, default=2016)
     ap.add_argument("--train-articles", type=int, default=520)
     ap.add_argument("--batch-size", type=int, default=65)
-    ap.add_argument("--round", type=int, default=1, choices=(1, 2))
+    ap.add_argument("--round", type=int, default=1, choices=(1, 2, 3))
+    ap.add_argument("--country-items", type=int, default=400, help="round 3: items to draw (default 400)")
     args = ap.parse_args()
     if args.round == 2:
         return round2(args)
+    if args.round == 3:
+        return round3(args)
     train = draw("train", args.train_articles, args.seed, args.polnear)
     dev = draw("dev", None, args.seed + 1, args.polnear)
     rng = random.Random(args.seed + 2)
