@@ -3,6 +3,7 @@
     python tools/labels/merge_labels.py
 
 Writes stancekit/resources/labels/polnear_stance.jsonl (one row per item, with its
+(round 3, batches country_*: polnear_stance_countries[_double].jsonl, four country targets)
 label toward each target: the first labelling of every labelled item) and
 polnear_stance_double.jsonl (the second, independent labelling of the double_01
 items). Batches that are not labelled yet are skipped and listed. Rows are sorted
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from check_labels import check
+from check_labels import check, targets_for
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parents[1] / "stancekit" / "resources" / "labels"
@@ -41,7 +42,7 @@ def rows(batch: str) -> list[dict]:
             "speaker": lab["speaker"],
             "labels": {t: [lab["labels"][t][0], int(lab["labels"][t][1])]
                        + ([lab["labels"][t][2]] if len(lab["labels"][t]) > 2 and lab["labels"][t][2] else [])
-                       for t in TARGETS},
+                       for t in targets_for(batch)},
             "batch": batch,
         })
     return out
@@ -49,22 +50,27 @@ def rows(batch: str) -> list[dict]:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    main_rows, double_rows, missing = [], [], []
+    sets = {"polnear_stance.jsonl": [], "polnear_stance_double.jsonl": [],
+            "polnear_stance_countries.jsonl": [], "polnear_stance_countries_double.jsonl": []}
+    missing = []
     for f in sorted((HERE / "items").glob("*.jsonl")):
         batch = f.stem
         raw = HERE / "raw" / f"{batch}.jsonl"
         if not raw.exists() or check(raw):  # absent, or still being labelled
             missing.append(batch)
             continue
-        (double_rows if batch.startswith("double") else main_rows).extend(rows(batch))
+        name = "polnear_stance" + ("_countries" if batch.startswith("country") else "") \
+            + ("_double" if "double" in batch else "") + ".jsonl"
+        sets[name].extend(rows(batch))
     key = lambda r: r["item_id"]
-    for name, data in (("polnear_stance.jsonl", main_rows), ("polnear_stance_double.jsonl", double_rows)):
+    for name, data in sets.items():
         data.sort(key=key)
         with open(OUT / name, "w", encoding="utf-8") as fh:
             for r in data:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    print(f"{len(main_rows)} items ({len(main_rows) * len(TARGETS)} pairs); {len(double_rows)} double items; "
-          f"not labelled yet: {missing}")
+    for name, data in sets.items():
+        print(f"{name}: {len(data)} items ({sum(len(r['labels']) for r in data)} pairs)")
+    print(f"not labelled yet: {missing}")
 
 
 if __name__ == "__main__":
