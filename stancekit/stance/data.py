@@ -34,6 +34,13 @@ from .._utils import StancekitError, check_choice
 POLITICAL_TARGETS = ("Donald Trump", "Hillary Clinton", "Bernie Sanders", "Barack Obama",
                      "the Republican Party", "the Democratic Party", "Obamacare", "immigration")
 
+#: Round 3 (``polnear_stance_countries.jsonl``): items from PolNeAR train whose content mentions a
+#: country, labelled toward these four (guidelines: "Countries as targets" in STANCE_GUIDELINES.md).
+COUNTRY_TARGETS = ("the United States", "Russia", "China", "Mexico")
+
+#: The label sets :func:`load_political_labels` reads by name (file stems under resources/labels).
+LABEL_SETS = {"political": "polnear_stance", "countries": "polnear_stance_countries"}
+
 #: Labeller speaker values that mean "no speaker known".
 _NO_SPEAKER = {"unknown", "the author", "author", "n/a", "none", ""}
 
@@ -46,9 +53,19 @@ def _label_file(name: str) -> Path:
     return Path(str(resources.files("stancekit").joinpath(f"resources/labels/{name}")))
 
 
+def _targets(item: dict) -> list[str]:
+    """An item's targets: the political ones first, in their order, then any others in file order."""
+    labels = item["labels"]
+    return [t for t in POLITICAL_TARGETS if t in labels] + [t for t in labels if t not in POLITICAL_TARGETS]
+
+
 def read_label_items(path: str | os.PathLike | None = None) -> list[dict]:
-    """The raw label rows (one per item), from ``path`` or the shipped file."""
-    p = Path(path) if path is not None else _label_file("polnear_stance.jsonl")
+    """The raw label rows (one per item), from ``path``, a shipped set's name (see :data:`LABEL_SETS`)
+    or, by default, the political set."""
+    if path is None or (isinstance(path, str) and path in LABEL_SETS):
+        p = _label_file(LABEL_SETS[path or "political"] + ".jsonl")
+    else:
+        p = Path(path)
     if not p.is_file():
         raise StancekitError(f"{p}: no stance label file.")
     out = []
@@ -117,7 +134,7 @@ def load_political_labels(split: str | None = None, *, path: str | os.PathLike |
             "speaker": spk, "source": _join(text, it["source_spans"]) or pd.NA,
             "cue": _join(text, it["cue_spans"]) or pd.NA,
         }
-        for t in POLITICAL_TARGETS:
+        for t in _targets(it):
             lab = it["labels"][t]
             rows.append({**base, "target": t, "stance": lab[0], "intensity": int(lab[1]),
                          "note": lab[2] if len(lab) > 2 else ""})
@@ -153,18 +170,24 @@ def agreement(path: str | os.PathLike | None = None, double: str | os.PathLike |
         (Cohen's), ``n_stance_first``/``n_stance_second`` (pairs either
         labeller calls favor or against).
     """
+    if double is None:
+        stem = next((v for k, v in LABEL_SETS.items() if path == k), "polnear_stance")
+        double = _label_file(stem + "_double.jsonl")
     first = {it["item_id"]: it for it in read_label_items(path)}
-    second = read_label_items(double if double is not None else _label_file("polnear_stance_double.jsonl"))
+    second = read_label_items(double)
     pairs = []
     for it in second:
         one = first.get(it["item_id"])
         if one is None:
             continue
-        for t in POLITICAL_TARGETS:
+        for t in _targets(it):
             pairs.append((t, one["labels"][t][0], it["labels"][t][0]))
     df = pd.DataFrame(pairs, columns=["target", "first", "second"])
-    groups = [("all", df), ("Trump + Clinton", df[df.target.isin(POLITICAL_TARGETS[:2])])]
-    groups += [(t, df[df.target == t]) for t in POLITICAL_TARGETS]
+    targets = list(dict.fromkeys(df["target"]))
+    groups = [("all", df)]
+    if set(POLITICAL_TARGETS[:2]) <= set(targets):
+        groups.append(("Trump + Clinton", df[df.target.isin(POLITICAL_TARGETS[:2])]))
+    groups += [(t, df[df.target == t]) for t in targets]
     out = []
     for name, g in groups:
         if g.empty:
@@ -176,5 +199,5 @@ def agreement(path: str | os.PathLike | None = None, double: str | os.PathLike |
     return pd.DataFrame(out)
 
 
-__all__ = ["LABEL_COLUMNS", "POLITICAL_TARGETS", "agreement", "cohen_kappa", "load_political_labels",
+__all__ = ["COUNTRY_TARGETS", "LABEL_COLUMNS", "LABEL_SETS", "POLITICAL_TARGETS", "agreement", "cohen_kappa", "load_political_labels",
            "read_label_items"]

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from .._utils import StancekitError, check_choice, progress, seed_everything
 
@@ -79,6 +80,10 @@ DEFAULTS = {
     "seed": 0,
     # Political set and relevance (model 2.0). Shares chosen before training, not tuned on test.
     "political": 1,             # 1: train on the political set too; 0: NewsMTSC (+ relevance pairs) only
+    # 1: with the shipped political set, add the shipped country set (round 3: 400 PolNeAR train items
+    # toward the United States, Russia, China and Mexico), split into train/val by article like the rest.
+    # Model 2.0 read implicit criticism of a country (demands, flat accusations) as none.
+    "countries": 1,
     "frame": 1,                 # read "SPEAKER CUE: statement" (the reporting frame)
     "val_share": 0.2,           # share of political train articles held out for selection and calibration
     "negatives": 0.3,           # NewsMTSC relevance pairs per NewsMTSC training row
@@ -503,6 +508,9 @@ def train(data: str | Path, out: str | Path | None = None, *, polnear: str | Pat
         if polnear is None and (data.parent / "polnear").is_dir():
             polnear = data.parent / "polnear"
         lab = load_political_labels("train", path=labels, polnear=polnear)
+        if hp.get("countries") and labels is None:
+            lab = pd.concat([lab, load_political_labels("train", path="countries", polnear=polnear)],
+                            ignore_index=True)
         if limit:
             lab = lab[lab["item_id"].isin(lab["item_id"].drop_duplicates().iloc[: max(2, limit // 8)])]
         val_mask = lab["article"].map(lambda a: _in_val(a, hp["val_share"]))
