@@ -73,6 +73,7 @@ class _Article:
         self.sents: list = []        # (start, end, span, offset, para_id)
         self.sent_starts: list[int] = []
         self.org_ents: list[tuple[int, int, str]] = []   # (start, end, text) of ORG entities
+        self._ents: dict[int, tuple] = {}   # id(doc) -> doc.ents (each Doc.ents call walks the whole doc)
         # paragraph of a chunk from its offset: chunks are lines (or parts of long lines), and
         # paragraphs with no possible statement may not have been parsed at all
         newlines = [m.start() for m in re.finditer("\n", text)]
@@ -87,7 +88,8 @@ class _Article:
                 self.sents.append((off + s.start_char, off + s.end_char, s, off, para_id))
                 self.sent_starts.append(off + s.start_char)
             self.offset[id(doc)] = off
-            for e in doc.ents:
+            self._ents[id(doc)] = ents = tuple(doc.ents)
+            for e in ents:
                 if e.label_ == "ORG":
                     self.org_ents.append((off + e.start_char, off + e.end_char, e.text))
         self.name_words, self.lower_words = self._learn_name_words(docs)
@@ -353,7 +355,7 @@ class _Article:
         if conjs:
             # "The Globe and Mail", "Procter and Gamble": an "and" inside one entity or one
             # listed outlet name is part of the name, not a coordination of two speakers
-            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end
+            ent = next((e for e in self.ents(tok.doc) if e.start <= tok.i < e.end
                         and e.label_ in ("ORG", "WORK_OF_ART", "FAC", "PRODUCT")), None)
             conjs = [c for c in conjs if not (ent is not None and ent.start <= c.i < ent.end
                                               and c.lower_ not in self.token_index
@@ -445,6 +447,13 @@ class _Article:
         me = self.end(tok)
         return _Ref(None, self.text[ms:me], ms, me, "unresolved", group="unregistered")
 
+    def ents(self, doc) -> tuple:
+        """``doc.ents``, computed once per parsed chunk."""
+        ents = self._ents.get(id(doc))
+        if ents is None:
+            ents = self._ents[id(doc)] = tuple(doc.ents)
+        return ents
+
     def _resolve_one(self, tok) -> _Ref | None:
         lex = self.lex
         low = tok.lower_
@@ -465,7 +474,7 @@ class _Article:
             span = tok.doc[dash[-1] + 1:end_tok.i + 1]
         # an organisation keeps its full entity name ("Canola Council of Canada")
         if tok.ent_type_ in ("ORG", "NORP", "GPE") and tok.pos_ == "PROPN":
-            for e in tok.doc.ents:
+            for e in self.ents(tok.doc):
                 if e.start <= tok.i < e.end and e.end > span.end:
                     span = tok.doc[span.start:e.end]
                     break
@@ -493,7 +502,7 @@ class _Article:
         if out is None and not person_head:
             # "a Financial Times report": an outlet in a modifier speaks; "The Tribune
             # columnist Jane Roe" is the columnist
-            for ent in span.ents:
+            for ent in (e for e in self.ents(span.doc) if span.start <= e.start and e.end <= span.end):
                 if ent.label_ in ("ORG", "PERSON", "GPE", "WORK_OF_ART"):
                     out = self.outlet_name(ent.text)
                     if out:
@@ -507,7 +516,7 @@ class _Article:
             return self.outlet_ref(out, mention, ms, me)
         # a person entity
         ent = None
-        for e in tok.doc.ents:
+        for e in self.ents(tok.doc):
             if e.start <= tok.i < e.end and e.label_ == "PERSON":
                 ent = e
                 break
@@ -521,7 +530,7 @@ class _Article:
             unseen_name = False
         if ent is None and not known_word and tok.pos_ in ("PROPN", "NOUN") and self.is_name_word(tok) \
                 and tok.ent_type_ in ("", "ORG") and not any(e.start <= tok.i < e.end and len(e) > 1
-                                                              for e in tok.doc.ents) \
+                                                              for e in self.ents(tok.doc)) \
                 and not any(c.dep_ == "compound" and (c.ent_type_ not in ("", "PERSON") or c.lower_ not in self.name_words)
                             for c in tok.lefts):
             # "Trump said" tagged as a common noun, "Sanders" typed ORG: the article knows it as a name

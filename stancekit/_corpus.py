@@ -126,6 +126,13 @@ def _accepts_articles(model: Any) -> bool:
 # --- identity -------------------------------------------------------------------
 
 
+def extraction_precision(spec: RunSpec) -> str:
+    """The stance model's precision choice carries to extraction (spaCy's matrix products and the tagger):
+    fp32 (or bf16) for all, so a run asked to be reproducible in fp32 gets the same statements with any
+    number of threads or workers."""
+    return {"fp32": "fp32", "bf16": "bf16"}.get(spec.model_params.get("precision"), "auto")
+
+
 def probe_identity(spec: RunSpec, model: Any = None) -> dict:
     """Identity of the run's models in this process: spaCy model and stance model.
 
@@ -134,6 +141,7 @@ def probe_identity(spec: RunSpec, model: Any = None) -> dict:
     ``attrs["stancekit"]`` carries the model's name, version, fingerprint and
     settings. This also loads both models, which the partitions reuse.
     """
+    from . import _spacy_ops
     from .extraction import DEFAULT_METHOD, DEFAULT_MODEL, METHOD
     from .models import Target
 
@@ -154,7 +162,8 @@ def probe_identity(spec: RunSpec, model: Any = None) -> dict:
         "stancekit_version": meta.get("stancekit_version") or _version(),
         "extraction": extraction,
         # installed versions, read without loading spaCy (a finished run need not load it)
-        "spacy_model": f"{DEFAULT_MODEL} {_dist_version(DEFAULT_MODEL)}, spacy {_dist_version('spacy')}",
+        "spacy_model": f"{DEFAULT_MODEL} {_dist_version(DEFAULT_MODEL)}, spacy {_dist_version('spacy')}, "
+                       f"matrix products {_spacy_ops.resolve(extraction_precision(spec))}",
         "pass_articles": _accepts_articles(model),
     }
 
@@ -226,11 +235,8 @@ def process_partition(articles: pd.DataFrame, spec: RunSpec, model: Any = None) 
     from .extraction import extract_statements
 
     model = model if model is not None else _model(spec)
-    # The stance model's precision choice carries to the attribution tagger: fp32 (or bf16) for both, so a run
-    # asked to be reproducible in fp32 gets the same statements with any number of threads or workers.
-    tagger_precision = {"fp32": "fp32", "bf16": "bf16"}.get(spec.model_params.get("precision"), "auto")
     statements = extract_statements(articles, registry=spec.registry, errors=spec.errors, show_progress=False,
-                                    tagger_precision=tagger_precision)
+                                    precision=extraction_precision(spec))
     if statements.empty:
         from .pipeline import _empty_scores
 

@@ -134,6 +134,20 @@ class quiet_transformers:
             self._hf.enable_progress_bar()
 
 
+def native_bf16() -> bool:
+    """Whether this CPU multiplies bf16 natively (Intel AMX or AVX512-BF16), so bf16 beats fp32."""
+    try:
+        caps = torch._C._cpu._get_cpu_capability()   # torch's own probe (private; guarded)
+    except Exception:  # pragma: no cover - private API moved
+        return False
+    if not isinstance(caps, dict) or not (caps.get("amx_bf16") or caps.get("avx512_bf16")):
+        return False
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except Exception:  # pragma: no cover - oneDNN missing from this torch build
+        return False
+
+
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:

@@ -50,6 +50,7 @@ import torch
 from torch import nn
 
 from ._nn import (  # noqa: F401 - LoRA and artifact pieces are part of this module's interface
+    native_bf16,
     ADAPTER_FILE,
     CARD_FILE,
     CONFIG_FILE,
@@ -577,20 +578,6 @@ class AttributionTagger:
 def load_tagger(artifact: str | None = None, precision: str = "auto") -> AttributionTagger:
     """The tagger in ``artifact`` (default: the shipped one), loaded once per process and precision."""
     return AttributionTagger(artifact, precision=precision)._load()
-
-
-def native_bf16() -> bool:
-    """Whether this CPU multiplies bf16 natively (Intel AMX or AVX512-BF16), so bf16 beats fp32."""
-    try:
-        caps = torch._C._cpu._get_cpu_capability()   # torch's own probe (private; guarded)
-    except Exception:  # pragma: no cover - private API moved
-        return False
-    if not isinstance(caps, dict) or not (caps.get("amx_bf16") or caps.get("avx512_bf16")):
-        return False
-    try:
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except Exception:  # pragma: no cover - oneDNN missing from this torch build
-        return False
 
 
 def resolve_precision(precision: str) -> str:

@@ -111,10 +111,17 @@ def _sentence_fixer(doc):
         if span is not None and span.start > 0:
             span[0].is_sent_start = False
     if "\n" in text:
-        # paragraphs parsed together: each one starts a sentence
-        for t in doc:
-            if "\n" in t.text and t.i + 1 < len(doc) and not doc[t.i + 1].is_space:
-                doc[t.i + 1].is_sent_start = True
+        # paragraphs parsed together: each one starts a sentence (the tokens holding a newline
+        # are found from the text, not by visiting every token)
+        seen = set()
+        for m in re.finditer("\n+", text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            for t in span if span is not None else ():
+                if t.i in seen:
+                    continue
+                seen.add(t.i)
+                if "\n" in t.text and t.i + 1 < len(doc) and not doc[t.i + 1].is_space:
+                    doc[t.i + 1].is_sent_start = True
     return doc
 
 
@@ -136,31 +143,68 @@ _AUX_IF_AUX = {"have", "has", "had", "having", "'ve", "'d", "\u2019ve", "\u2019d
                "'ll", "\u2019ll", "will", "would", "shall", "should", "can", "could", "may", "might", "must"}
 
 
+@functools.lru_cache(maxsize=1)
+def _pos_tables():
+    """ID-keyed tables for :func:`_fast_pos` (string IDs, symbols included, are the same in every pipeline)."""
+    from spacy import symbols
+    from spacy.strings import get_string_id as hash_string
+
+    pos_id = {name: symbols.IDS[name] for name in set(_TAG_POS.values()) | {"AUX", "SCONJ", "PRON", "X"}}
+    tag = {hash_string(t): pos_id[p] for t, p in _TAG_POS.items()}
+    be = {hash_string(w) for w in _BE}
+    aux_if_aux = {hash_string(w) for w in _AUX_IF_AUX}
+    deps = {name: hash_string(name) for name in ("aux", "auxpass", "mark", "nsubj", "nsubjpass", "dobj", "pobj")}
+    tags = {name: hash_string(name) for name in ("IN", "DT")}
+    return pos_id, tag, be, aux_if_aux, deps, tags
+
+
 def _fast_pos(doc):
-    """Set ``Token.pos_`` from tags and dependencies (stand-in for attribute_ruler)."""
-    for t in doc:
-        tag = t.tag_
-        pos = _TAG_POS.get(tag, "X")
-        if pos == "VERB":
-            low = t.lower_
-            if low in _BE or (low in _AUX_IF_AUX and t.dep_ in ("aux", "auxpass")):
-                pos = "AUX"
-        elif tag == "IN" and t.dep_ == "mark":
-            pos = "SCONJ"
-        elif tag == "DT" and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
-            pos = "PRON"
-        t.pos_ = pos
+    """Set ``Token.pos_`` from tags and dependencies (stand-in for attribute_ruler).
+
+    Works on the doc's attribute arrays (no Token objects): the same mapping as
+    ``_TAG_POS`` with verbs of ``_BE`` (and ``_AUX_IF_AUX`` as auxiliaries) made AUX,
+    "IN" marking a clause made SCONJ and a "DT" argument made PRON.
+    """
+    from spacy.attrs import DEP, LOWER, POS, TAG
+
+    if not len(doc):
+        return doc
+    pos_id, tag_pos, be, aux_if_aux, dep, tag = _pos_tables()
+    arr = doc.to_array([TAG, DEP, LOWER])
+    verb, aux, x = pos_id["VERB"], pos_id["AUX"], pos_id["X"]
+    sconj, pron = pos_id["SCONJ"], pos_id["PRON"]
+    aux_deps = (dep["aux"], dep["auxpass"])
+    arg_deps = (dep["nsubj"], dep["nsubjpass"], dep["dobj"], dep["pobj"])
+    out = np.empty((len(doc), 1), dtype="uint64")
+    for i, (t, d, low) in enumerate(arr.tolist()):
+        p = tag_pos.get(t, x)
+        if p == verb:
+            if low in be or (low in aux_if_aux and d in aux_deps):
+                p = aux
+        elif t == tag["IN"] and d == dep["mark"]:
+            p = sconj
+        elif t == tag["DT"] and d in arg_deps:
+            p = pron
+        out[i, 0] = p
+    doc.from_array([POS], out)
     return doc
 
 
-@functools.lru_cache(maxsize=4)
-def load_nlp(model: str = DEFAULT_MODEL):
+@functools.lru_cache(maxsize=8)
+def load_nlp(model: str = DEFAULT_MODEL, *, precision: str = "auto"):
     """Load a spaCy pipeline prepared for extraction (lemmatizer off, sentence fixer on).
 
     Parameters
     ----------
     model : str
         Name of an installed spaCy English model.
+    precision : {"auto", "fp32", "bf16", "spacy"}, default "auto"
+        How the pipeline's networks multiply matrices (same model, same
+        weights; see :mod:`stancekit._spacy_ops`): ``"fp32"`` through
+        PyTorch's CPU kernels instead of thinc's BLIS (faster on the CPUs
+        measured, same statements on every gold set here), ``"bf16"`` in
+        bfloat16 where the CPU has it natively, ``"auto"`` bf16 where native
+        else fp32, ``"spacy"`` thinc's own arithmetic, untouched.
 
     Returns
     -------
@@ -170,6 +214,9 @@ def load_nlp(model: str = DEFAULT_MODEL):
     --------
     >>> nlp = load_nlp()  # doctest: +SKIP
     """
+    from . import _spacy_ops
+
+    check_choice("precision", precision, _spacy_ops.SPACY_PRECISIONS)
     try:
         import spacy
     except ImportError as exc:  # pragma: no cover
@@ -179,6 +226,7 @@ def load_nlp(model: str = DEFAULT_MODEL):
     except OSError as exc:
         raise StancekitError(f"cannot load spaCy model {model!r}: {exc}") from exc
     _prepare(nlp)
+    _spacy_ops.apply(nlp, precision)
     return nlp
 
 
@@ -357,8 +405,8 @@ class _TaggerRun:
         return self.tagger.attributions(texts)
 
 
-#: Precisions of the attribution tagger (``tagger_precision=``).
-TAGGER_PRECISIONS = ("auto", "fp32", "bf16")
+#: Precisions of the attribution tagger (``tagger_precision=``) and of extraction (``precision=``).
+TAGGER_PRECISIONS = PRECISIONS = ("auto", "fp32", "bf16")
 
 
 def _tagger_for(method: str, precision: str = "auto") -> _TaggerRun | None:
@@ -598,14 +646,25 @@ def _frames(inputs, reg, nlp, batch_size: int, spacy_processes: int = 1, tagger:
 
 def _work(task) -> list:
     """One worker's task: extract a batch of articles with the default pipeline (loaded once per process)."""
-    items, reg, batch_size, method, precision = task
+    items, reg, batch_size, method, precision, tagger_precision = task
+    _one_thread()
     out = []
-    for aid, frame, exc in _frames(iter(items), reg, load_nlp(), batch_size, tagger=_tagger_for(method, precision)):
+    for aid, frame, exc in _frames(iter(items), reg, load_nlp(precision=precision), batch_size,
+                                   tagger=_tagger_for(method, tagger_precision)):
         out.append((aid, frame, None if exc is None else f"{type(exc).__name__}: {exc}"))
     return out
 
 
-def _pooled(inputs, reg, batch_size: int, n_process: int, method: str = "rules", precision: str = "auto"):
+def _one_thread() -> None:
+    """A worker process computes on one core: n_process workers share the machine's cores."""
+    import torch
+
+    if torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
+
+
+def _pooled(inputs, reg, batch_size: int, n_process: int, method: str = "rules", precision: str = "auto",
+            tagger_precision: str = "auto"):
     """Extract in ``n_process`` worker processes, a few tasks in flight at a time (bounded memory), in order."""
     import collections
     import itertools
@@ -615,7 +674,7 @@ def _pooled(inputs, reg, batch_size: int, n_process: int, method: str = "rules",
     with multiprocessing.get_context().Pool(n_process) as pool:
         window: collections.deque = collections.deque()
         for task in tasks:
-            window.append(pool.apply_async(_work, ((task, reg, batch_size, method, precision),)))
+            window.append(pool.apply_async(_work, ((task, reg, batch_size, method, precision, tagger_precision),)))
             if len(window) >= 2 * n_process:
                 yield from window.popleft().get()
         while window:
@@ -634,7 +693,8 @@ def iter_statements(
     batch_size: int = 64,
     n_process: int = 1,
     method: str = DEFAULT_METHOD,
-    tagger_precision: str = "auto",
+    precision: str = "auto",
+    tagger_precision: str | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Yield one statements frame per article, streaming (bounded memory).
 
@@ -653,6 +713,8 @@ def iter_statements(
     from .registry import SpeakerRegistry
 
     check_choice("errors", errors, ("raise", "warn", "skip"))
+    check_choice("precision", precision, PRECISIONS)
+    tagger_precision = precision if tagger_precision is None else tagger_precision
     tagger = _tagger_for(method, tagger_precision)    # validates; loads the tagger once, before any work
     if isinstance(n_process, bool) or not isinstance(n_process, int) or n_process < 1:
         raise ValueError(f"Invalid value {n_process!r} for `n_process`; use a positive integer.")
@@ -665,10 +727,11 @@ def iter_statements(
     bar = progress(None, show_progress=show_progress, desc="extracting statements", unit="article")
     if n_process > 1 and not own_nlp:
         # whole articles per worker: parse and rules run together, only small frames travel back
-        results = _pooled(inputs, reg, batch_size, n_process, method, tagger_precision)
+        results = _pooled(inputs, reg, batch_size, n_process, method, precision, tagger_precision)
     else:
         # a pipeline given by the caller may not survive pickling: spaCy's own processes parse
-        results = _frames(inputs, reg, nlp if own_nlp else load_nlp(), batch_size, n_process, tagger)
+        results = _frames(inputs, reg, nlp if own_nlp else load_nlp(precision=precision), batch_size, n_process,
+                          tagger)
     try:
         for aid, frame, exc in results:
             if exc is not None:
@@ -700,7 +763,8 @@ def extract_statements(
     batch_size: int = 64,
     n_process: int = 1,
     method: str = DEFAULT_METHOD,
-    tagger_precision: str = "auto",
+    precision: str = "auto",
+    tagger_precision: str | None = None,
 ) -> pd.DataFrame:
     """Extract every statement in ``articles`` with its resolved speaker.
 
@@ -741,11 +805,15 @@ def extract_statements(
         column says which produced each row. ``"both"`` finds more of
         PolNeAR's attributions (dev F1 0.710 against 0.660) at about 0.6x the
         rules' speed; ``"rules"`` is the fast choice for corpus runs.
-    tagger_precision : {"auto", "fp32", "bf16"}, default "auto"
-        Arithmetic of the tagger (``"model"``/``"both"``): ``"auto"`` is bf16
-        where the CPU multiplies it natively, else fp32. bf16 results (the
-        tagger's ``confidence``, rarely a span) can differ slightly with the
-        number of threads; ``"fp32"`` gives the same rows everywhere.
+    precision : {"auto", "fp32", "bf16"}, default "auto"
+        Arithmetic of the default spaCy pipeline's matrix products (see
+        :func:`load_nlp`; a pipeline given as ``nlp`` is used as it is) and of
+        the tagger (``"model"``/``"both"``): ``"auto"`` is bf16 where the CPU
+        multiplies it natively, else fp32. bf16 results (the tagger's
+        ``confidence``, rarely a span or a parse) can differ slightly between
+        machines and thread counts; ``"fp32"`` gives the same rows everywhere.
+    tagger_precision : {"auto", "fp32", "bf16"}, optional
+        The tagger's arithmetic when it should differ from ``precision``.
 
     Returns
     -------
@@ -762,7 +830,7 @@ def extract_statements(
     frames = list(iter_statements(articles, registry=registry, text=text, article=article, nlp=nlp,
                                   errors=errors, show_progress=show_progress,
                                   batch_size=batch_size, n_process=n_process, method=method,
-                                  tagger_precision=tagger_precision))
+                                  precision=precision, tagger_precision=tagger_precision))
     frames = [f for f in frames if len(f)]
     if not frames:
         return _frame([])

@@ -59,7 +59,9 @@ def test_bench_extract_prints_its_figures(capsys):
     bench = _load("bench_extract")
     assert bench.main(["--n", "4", "--rounds", "2"]) == 0
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    for key in ("articles_per_s", "spacy_pipeline_articles_per_s", "ratio", "articles_per_s_2proc"):
+    for key in ("articles_per_s", "spacy_pipeline_articles_per_s", "ratio", "articles_per_s_2proc",
+                "articles_per_s_spacy_arithmetic", "ratio_spacy_arithmetic", "ratio_cpu"):
         assert isinstance(out[key], (int, float)) and out[key] > 0, key
     assert out["articles"] == 4 and out["statements"] > 0
+    assert out["precision"] in ("fp32", "bf16") and out["threads"] == 1
     assert out["statements_2proc"] == out["statements"]   # the same articles, the same statements

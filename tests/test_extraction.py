@@ -799,3 +799,61 @@ def test_resolve_source_on_a_span(nlp):
     assert resolve_source(art, s, s + len("The Ortiz campaign"))["speaker"] == "Lena Ortiz campaign"
     s = text.index("the budget")
     assert pd.isna(resolve_source(art, s, s + len("the budget"))["speaker"])
+
+
+# --- matrix products (stancekit._spacy_ops) and the POS stand-in ------------------------------------------
+
+
+def test_load_nlp_precision_sets_the_matrix_products():
+    from thinc.api import NumpyOps
+
+    from stancekit import _spacy_ops
+
+    plain = load_nlp(precision="spacy")
+    assert type(plain.get_pipe("tok2vec").model.ops) is NumpyOps
+    fast = load_nlp(precision="fp32")
+    assert all(type(n.ops).__name__ == "TorchGemmOps" for n in fast.get_pipe("parser").model.walk())
+    assert fast.meta["stancekit_precision"] == "fp32"
+    assert load_nlp().meta["stancekit_precision"] == _spacy_ops.resolve("auto") in ("fp32", "bf16")
+    with pytest.raises(ValueError, match="precision"):
+        load_nlp(precision="int8")
+    with pytest.raises(ValueError, match="precision"):
+        extract_statements(["Jane Doe said it works."], method="rules", precision="spacy")
+
+
+def test_fp32_products_give_spacys_statements():
+    """PyTorch's fp32 kernels instead of BLIS: the same statements as spaCy's own arithmetic on the seed."""
+    seed = (Path(__file__).resolve().parents[1] / "seeds" / "global-times-2026-01-30-us-canada-sovereignty.txt")
+    text = seed.read_text(encoding="utf-8")
+    ours = extract_statements([text], method="rules", precision="fp32", show_progress=False)
+    plain = extract_statements([text], method="rules", nlp=load_nlp(precision="spacy"), show_progress=False)
+    assert len(ours) > 30
+    pd.testing.assert_frame_equal(ours, plain)
+    bf16 = extract_statements([text], method="rules", precision="bf16", show_progress=False)
+    key = ["start", "end", "speaker"]
+    same = len(bf16[key].merge(plain[key]))
+    assert same >= 0.95 * len(plain)        # measured here: all of them
+
+
+def test_fast_pos_matches_the_tag_and_dependency_rules(nlp):
+    """The array version of the POS stand-in gives what the per-token rules give."""
+    from stancekit import extraction as ex
+
+    def by_token(doc):
+        out = []
+        for t in doc:
+            pos = ex._TAG_POS.get(t.tag_, "X")
+            if pos == "VERB" and (t.lower_ in ex._BE or (t.lower_ in ex._AUX_IF_AUX and t.dep_ in ("aux", "auxpass"))):
+                pos = "AUX"
+            elif t.tag_ == "IN" and t.dep_ == "mark":
+                pos = "SCONJ"
+            elif t.tag_ == "DT" and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
+                pos = "PRON"
+            out.append(pos)
+        return out
+
+    doc = nlp("Ottawa's envoy has said that this was what they had wanted, after Trump's remarks.\n\n"
+              "That is why the premier's office had asked whether it would last. 'It won't,' she said.")
+    assert [t.pos_ for t in doc] == by_token(doc)
+    assert {t.pos_ for t in doc if t.lower_ in ("has", "had", "is")} == {"AUX"}
+    assert [t.pos_ for t in doc if t.tag_ == "POS"] == ["PART", "PART", "PART"]

@@ -75,6 +75,8 @@ def main(argv=None) -> int:
     ap.add_argument("--methods", nargs="+", default=["rules", "model", "both"], choices=["rules", "model", "both"])
     ap.add_argument("--limit", type=int, default=None, help="first N articles only")
     ap.add_argument("--save", default=None, help="write predictions of each method as <save>.<method>.csv")
+    ap.add_argument("--precision", choices=["auto", "fp32", "bf16", "spacy"], default="auto",
+                    help="spaCy's matrix products (load_nlp(precision=); default auto)")
     ap.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
     args = ap.parse_args(argv)
     if args.threads:
@@ -88,14 +90,18 @@ def main(argv=None) -> int:
     if args.split == "dev":
         with open(DEV_LOG, "a", encoding="utf-8") as fh:
             fh.write(f"{_dt.datetime.now().isoformat(timespec='seconds')}\t{' '.join(args.methods)}\t"
-                     f"{len(arts)} articles\n")
-    extract_statements(arts.iloc[:1], show_progress=False)      # load spaCy before timing
-    result = {"split": args.split, "articles": len(arts), "chars": int(arts["text"].str.len().sum())}
+                     f"{len(arts)} articles\tspaCy products {args.precision}\n")
+    from stancekit.extraction import load_nlp
+
+    nlp = load_nlp(precision=args.precision)
+    extract_statements(arts.iloc[:1], nlp=nlp, show_progress=False)      # load spaCy before timing
+    result = {"split": args.split, "articles": len(arts), "chars": int(arts["text"].str.len().sum()),
+              "spacy_precision": nlp.meta["stancekit_precision"]}
     for m in args.methods:
         if m != "rules":
-            extract_statements(arts.iloc[:1], method=m, show_progress=False)   # load the tagger before timing
+            extract_statements(arts.iloc[:1], nlp=nlp, method=m, show_progress=False)   # load the tagger first
         t = time.perf_counter()
-        pred = extract_statements(arts[["article", "text"]], method=m, show_progress=False)
+        pred = extract_statements(arts[["article", "text"]], nlp=nlp, method=m, show_progress=False)
         dt = time.perf_counter() - t
         if args.save:
             pred.to_csv(f"{args.save}.{m}.csv", index=False)
