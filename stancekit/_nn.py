@@ -134,13 +134,30 @@ class quiet_transformers:
             self._hf.enable_progress_bar()
 
 
+def _cpu_flags() -> dict:
+    """CPU features as torch sees them (its private probe), else from /proc/cpuinfo."""
+    try:
+        caps = torch._C._cpu._get_cpu_capability()
+        if isinstance(caps, dict) and caps:
+            return caps
+    except Exception:  # pragma: no cover - private API moved
+        pass
+    try:  # pragma: no cover - fallback
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:  # pragma: no cover
+        return {}
+    flags = set()
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            flags.update(line.split(":", 1)[1].split())
+            break
+    return {f: True for f in flags}
+
+
 def native_bf16() -> bool:
     """Whether this CPU multiplies bf16 natively (Intel AMX or AVX512-BF16), so bf16 beats fp32."""
-    try:
-        caps = torch._C._cpu._get_cpu_capability()   # torch's own probe (private; guarded)
-    except Exception:  # pragma: no cover - private API moved
-        return False
-    if not isinstance(caps, dict) or not (caps.get("amx_bf16") or caps.get("avx512_bf16")):
+    flags = _cpu_flags()
+    if not (flags.get("amx_bf16") or flags.get("avx512_bf16")):
         return False
     try:
         return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())

@@ -11,6 +11,8 @@ Sets (which figures are on data used for selection is said in `role`):
 - political_test_tc: the same, Donald Trump and Hillary Clinton only (the two targets of the issue's figures);
 - political_test_text: the same pairs as political_test, statement text only (no speaker, cue or article);
 - political_val: the political validation split (train articles held out; used for selection and calibration: dev);
+- countries_val: the round-3 country labels (the United States, Russia, China, Mexico) of the same held-out train
+  articles (dev: part of model 2.1's selection and calibration split);
 - newsmtsc_dev_rw / newsmtsc_dev_mt: NewsMTSC dev sets with the marked mention (dev: selection);
 - seed_us / seed_ccc: the seed article's hand labels (tests/data/gold/*.stance.jsonl) on the statements the
   extractor finds, with the article (role: test for model 2.0: never trained or selected on).
@@ -64,8 +66,9 @@ def _proba(scores: pd.DataFrame) -> np.ndarray:
     return scores[["p_against", "p_none", "p_favor"]].to_numpy(dtype=float)
 
 
-def political(model, split: str, *, frame: bool, targets=None, val: bool = False) -> tuple[list, np.ndarray]:
-    lab = load_political_labels(split, polnear=SHARED / "polnear")
+def political(model, split: str, *, frame: bool, targets=None, val: bool = False,
+              labels: str | None = None) -> tuple[list, np.ndarray]:
+    lab = load_political_labels(split, path=labels, polnear=SHARED / "polnear")
     if val:
         lab = lab[lab["article"].map(lambda a: _in_val(a, 0.2))]
     if targets:
@@ -125,6 +128,7 @@ SETS = {
     "political_test_tc_text": ("test", lambda m: political(m, "test", frame=False,
                                                             targets=["Donald Trump", "Hillary Clinton"])),
     "political_val": ("dev", lambda m: political(m, "train", frame=True, val=True)),
+    "countries_val": ("dev", lambda m: political(m, "train", frame=True, val=True, labels="countries")),
     "newsmtsc_dev_rw": ("dev", lambda m: newsmtsc(m, "dev_rw")),
     "newsmtsc_dev_mt": ("dev", lambda m: newsmtsc(m, "dev_mt")),
     "seed_us": ("test", lambda m: seed(m, "the United States")),

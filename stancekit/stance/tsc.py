@@ -40,6 +40,7 @@ from .._nn import (  # noqa: F401 - LoRA and artifact pieces are part of this mo
     merge_lora,
     save_artifact,
 )
+from .._nn import _cpu_flags  # noqa: F401 - the CPU probe (tests monkeypatch it here)
 from .._nn import file_sha256 as _file_sha256
 from .._nn import quiet_transformers as _quiet_transformers
 from .._utils import StancekitError
@@ -155,26 +156,6 @@ def _block_mask(encoder, attention_mask: torch.Tensor, hidden: torch.Tensor):
 
 
 _DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
-
-
-def _cpu_flags() -> dict:
-    """CPU features as torch sees them (its private probe), else from /proc/cpuinfo."""
-    try:
-        caps = torch._C._cpu._get_cpu_capability()
-        if isinstance(caps, dict) and caps:
-            return caps
-    except Exception:  # pragma: no cover - private API moved
-        pass
-    try:  # pragma: no cover - fallback
-        text = Path("/proc/cpuinfo").read_text()
-    except OSError:  # pragma: no cover
-        return {}
-    flags = set()
-    for line in text.splitlines():
-        if line.startswith("flags"):
-            flags.update(line.split(":", 1)[1].split())
-            break
-    return {f: True for f in flags}
 
 
 def native_bf16(device: str = "cpu") -> bool:
