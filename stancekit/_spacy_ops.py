@@ -46,36 +46,55 @@ def resolve(precision: str) -> str:
     return "bf16" if native_bf16() else "fp32"
 
 
-def _ops(kind: str):
-    """One ``NumpyOps`` subclass instance per kind, whose ``gemm`` runs in PyTorch."""
-    if kind in _OPS:
-        return _OPS[kind]
-    import numpy as np
+from thinc.api import NumpyOps  # noqa: E402 - spaCy's own dependency; this module is imported by load_nlp only
+
+
+def _torch():
     import torch
-    from thinc.api import NumpyOps
 
-    low = torch.bfloat16 if kind == "bf16" else None
+    return torch
 
-    class TorchGemmOps(NumpyOps):
-        name = f"stancekit-{kind}"
 
-        def gemm(self, x, y, out=None, trans1=False, trans2=False):
-            a = torch.from_numpy(np.asarray(x, dtype=np.float32))
-            b = torch.from_numpy(np.asarray(y, dtype=np.float32))
-            if trans1:
-                a = a.T
-            if trans2:
-                b = b.T
-            if low is not None:
-                r = torch.matmul(a.to(low), b.to(low)).float()
-            else:
-                r = torch.matmul(a, b)
-            if out is None:
-                return r.numpy()
-            out[...] = r.numpy()
-            return out
+class TorchGemmOps(NumpyOps):
+    """thinc's ``NumpyOps`` with ``gemm`` in PyTorch: fp32, or bf16 inputs with an fp32 result.
 
-    _OPS[kind] = TorchGemmOps()
+    Module-level (not made in a function) so that a pipeline using it pickles, as
+    spaCy's ``n_process`` does where processes are spawned.
+    """
+
+    name = "stancekit-torch"
+
+    def __init__(self, kind: str = "fp32", **kwargs):
+        super().__init__(**kwargs)
+        self.kind = kind
+
+    def __reduce__(self):
+        return (type(self), (self.kind,))
+
+    def gemm(self, x, y, out=None, trans1=False, trans2=False):
+        import numpy as np
+
+        torch = _torch()
+        a = torch.from_numpy(np.asarray(x, dtype=np.float32))
+        b = torch.from_numpy(np.asarray(y, dtype=np.float32))
+        if trans1:
+            a = a.T
+        if trans2:
+            b = b.T
+        if self.kind == "bf16":
+            r = torch.matmul(a.to(torch.bfloat16), b.to(torch.bfloat16)).float()
+        else:
+            r = torch.matmul(a, b)
+        if out is None:
+            return r.numpy()
+        out[...] = r.numpy()
+        return out
+
+
+def _ops(kind: str) -> TorchGemmOps:
+    """One shared ops object per kind."""
+    if kind not in _OPS:
+        _OPS[kind] = TorchGemmOps(kind)
     return _OPS[kind]
 
 
@@ -89,8 +108,6 @@ def apply(nlp: Any, precision: str = "auto") -> str:
     if nlp.meta.get("stancekit_precision") == kind:
         return kind
     if kind != "spacy" or "stancekit_precision" in nlp.meta:
-        from thinc.api import NumpyOps
-
         ops = _ops(kind) if kind != "spacy" else NumpyOps()
         for _, proc in nlp.pipeline:
             model = getattr(proc, "model", None)
@@ -102,4 +119,4 @@ def apply(nlp: Any, precision: str = "auto") -> str:
     return kind
 
 
-__all__ = ["SPACY_PRECISIONS", "apply", "resolve"]
+__all__ = ["SPACY_PRECISIONS", "TorchGemmOps", "apply", "resolve"]
