@@ -241,6 +241,29 @@ def test_shipped_label_set_has_both_splits_and_agreement():
     assert ag.loc["all", "kappa"] > 0.6
 
 
+def test_shipped_country_labels_are_train_only_and_apart_from_the_political_set():
+    from stancekit.stance.data import COUNTRY_TARGETS, read_label_items
+
+    items = read_label_items("countries")
+    assert len(items) == 400 and {i["split"] for i in items} == {"train"}
+    assert all(set(i["labels"]) == set(COUNTRY_TARGETS) for i in items)
+    assert not {i["item_id"] for i in items} & {i["item_id"] for i in read_label_items()}
+    ag = agreement("countries").set_index("targets")
+    assert ag.loc["all", "n"] == 160 and "Trump + Clinton" not in ag.index
+    assert ag.loc["all", "kappa"] > 0.6
+
+
+def test_loader_reads_each_items_own_targets(tmp_path):
+    root, labels = _fake_polnear(tmp_path)
+    rows = [json.loads(x) for x in labels.read_text(encoding="utf-8").splitlines() if x.strip()]
+    rows[0]["labels"] = {"the United States": ["against", 1], "China": ["none", 0]}
+    other = tmp_path / "other.jsonl"
+    other.write_text("\n".join(json.dumps(r) for r in rows[:1]) + "\n", encoding="utf-8")
+    df = load_political_labels(path=other, polnear=root)
+    assert df["target"].tolist() == ["the United States", "China"]
+    assert df["stance"].tolist() == ["against", "none"]
+
+
 # --- training and fine-tuning on the tiny model ----------------------------------------
 
 
