@@ -29,6 +29,15 @@ from typing import Any
 #: ``load_nlp(precision=)`` choices: "spacy" keeps thinc's own arithmetic.
 SPACY_PRECISIONS = ("auto", "fp32", "bf16", "spacy")
 _OPS: dict[str, Any] = {}
+#: bf16 products pad their rows to a multiple of at least this (few kernel shapes; see TorchGemmOps.gemm).
+_ROWS = 64
+
+
+def _padded_rows(n: int) -> int:
+    """``n`` rounded up to a multiple of ``max(_ROWS, 2**(bit_length(n) - 3))``: at most 4 sizes per doubling,
+    at most 25 % more rows."""
+    step = max(_ROWS, 1 << max(0, n.bit_length() - 3))
+    return -(-n // step) * step
 
 
 def resolve(precision: str) -> str:
@@ -82,7 +91,15 @@ class TorchGemmOps(NumpyOps):
         if trans2:
             b = b.T
         if self.kind == "bf16":
-            r = torch.matmul(a.to(torch.bfloat16), b.to(torch.bfloat16)).float()
+            # oneDNN compiles and caches a bf16 kernel per shape: rows padded up to one of a few sizes
+            # (4 per doubling) keep the shapes, and the cache's memory, few over a corpus; padding rows
+            # are dropped
+            n = a.shape[0]
+            pad = _padded_rows(n) - n
+            a16 = a.to(torch.bfloat16)
+            if pad:
+                a16 = torch.cat([a16, a16.new_zeros((pad, a16.shape[1]))])
+            r = torch.matmul(a16, b.to(torch.bfloat16))[:n].float()
         else:
             r = torch.matmul(a, b)
         if out is None:
