@@ -154,9 +154,10 @@ def _cpu_flags() -> dict:
     return {f: True for f in flags}
 
 
-def native_bf16() -> bool:
-    """Whether this CPU multiplies bf16 natively (Intel AMX or AVX512-BF16), so bf16 beats fp32."""
-    flags = _cpu_flags()
+def native_bf16(flags: dict | None = None) -> bool:
+    """Whether this CPU (or one with these ``flags``) multiplies bf16 natively (Intel AMX or
+    AVX512-BF16, with oneDNN's bf16 support), so bf16 beats fp32."""
+    flags = _cpu_flags() if flags is None else flags
     if not (flags.get("amx_bf16") or flags.get("avx512_bf16")):
         return False
     try:

@@ -41,6 +41,7 @@ from .._nn import (  # noqa: F401 - LoRA and artifact pieces are part of this mo
     save_artifact,
 )
 from .._nn import _cpu_flags  # noqa: F401 - the CPU probe (tests monkeypatch it here)
+from .._nn import native_bf16 as _native_bf16_cpu
 from .._nn import file_sha256 as _file_sha256
 from .._nn import quiet_transformers as _quiet_transformers
 from .._utils import StancekitError
@@ -170,13 +171,7 @@ def native_bf16(device: str = "cpu") -> bool:
         return bool(torch.cuda.is_available() and torch.cuda.is_bf16_supported())
     if device != "cpu":
         return False
-    flags = _cpu_flags()
-    if not (flags.get("amx_bf16") or flags.get("avx512_bf16")):
-        return False
-    try:
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except Exception:  # pragma: no cover - oneDNN missing from this torch build
-        return False
+    return _native_bf16_cpu(_cpu_flags())
 
 
 def resolve_precision(precision: str, device: str) -> str:
