@@ -101,7 +101,7 @@ def warm_up(spec: RunSpec) -> None:
     """Load spaCy and the stance model of ``spec`` in this process (e.g. ``client.run(warm_up, spec)``)."""
     from .extraction import load_nlp
 
-    load_nlp()
+    load_nlp(precision=extraction_precision(spec))   # the pipeline its partitions will use
     probe_identity(spec)  # builds the model and loads its weights (one empty statement, no forward pass)
 
 

@@ -24,7 +24,11 @@ stancekit (``n_process``, Dask) use one thread each.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
+
+import numpy as np
+from thinc.api import NumpyOps  # spaCy's own dependency; this module is imported by load_nlp only
 
 #: ``load_nlp(precision=)`` choices: "spacy" keeps thinc's own arithmetic.
 SPACY_PRECISIONS = ("auto", "fp32", "bf16", "spacy")
@@ -48,20 +52,15 @@ def resolve(precision: str) -> str:
     """
     if precision not in SPACY_PRECISIONS:
         raise ValueError(f"Invalid value {precision!r} for `precision`; choose one of {list(SPACY_PRECISIONS)}.")
-    if precision != "auto":
-        return precision
+    return precision if precision != "auto" else _auto_kind()
+
+
+@functools.lru_cache(maxsize=1)
+def _auto_kind() -> str:
+    """What ``"auto"`` means on this CPU (probed once per process)."""
     from ._nn import native_bf16
 
     return "bf16" if native_bf16() else "fp32"
-
-
-from thinc.api import NumpyOps  # noqa: E402 - spaCy's own dependency; this module is imported by load_nlp only
-
-
-def _torch():
-    import torch
-
-    return torch
 
 
 class TorchGemmOps(NumpyOps):
@@ -81,9 +80,7 @@ class TorchGemmOps(NumpyOps):
         return (type(self), (self.kind,))
 
     def gemm(self, x, y, out=None, trans1=False, trans2=False):
-        import numpy as np
-
-        torch = _torch()
+        import torch   # loaded once; kept out of module import so that `load_nlp(precision="spacy")` needs no torch
         a = torch.from_numpy(np.asarray(x, dtype=np.float32))
         b = torch.from_numpy(np.asarray(y, dtype=np.float32))
         if trans1:

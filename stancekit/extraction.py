@@ -147,14 +147,14 @@ _AUX_IF_AUX = {"have", "has", "had", "having", "'ve", "'d", "\u2019ve", "\u2019d
 def _pos_tables():
     """ID-keyed tables for :func:`_fast_pos` (string IDs, symbols included, are the same in every pipeline)."""
     from spacy import symbols
-    from spacy.strings import get_string_id as hash_string
+    from spacy.strings import get_string_id
 
     pos_id = {name: symbols.IDS[name] for name in set(_TAG_POS.values()) | {"AUX", "SCONJ", "PRON", "X"}}
-    tag = {hash_string(t): pos_id[p] for t, p in _TAG_POS.items()}
-    be = {hash_string(w) for w in _BE}
-    aux_if_aux = {hash_string(w) for w in _AUX_IF_AUX}
-    deps = {name: hash_string(name) for name in ("aux", "auxpass", "mark", "nsubj", "nsubjpass", "dobj", "pobj")}
-    tags = {name: hash_string(name) for name in ("IN", "DT")}
+    tag = {get_string_id(t): pos_id[p] for t, p in _TAG_POS.items()}
+    be = {get_string_id(w) for w in _BE}
+    aux_if_aux = {get_string_id(w) for w in _AUX_IF_AUX}
+    deps = {name: get_string_id(name) for name in ("aux", "auxpass", "mark", "nsubj", "nsubjpass", "dobj", "pobj")}
+    tags = {name: get_string_id(name) for name in ("IN", "DT")}
     return pos_id, tag, be, aux_if_aux, deps, tags
 
 
@@ -190,7 +190,6 @@ def _fast_pos(doc):
     return doc
 
 
-@functools.lru_cache(maxsize=8)
 def load_nlp(model: str = DEFAULT_MODEL, *, precision: str = "auto"):
     """Load a spaCy pipeline prepared for extraction (lemmatizer off, sentence fixer on).
 
@@ -217,6 +216,14 @@ def load_nlp(model: str = DEFAULT_MODEL, *, precision: str = "auto"):
     from . import _spacy_ops
 
     check_choice("precision", precision, _spacy_ops.SPACY_PRECISIONS)
+    # one pipeline per process for each model and concrete arithmetic, however the call spells them
+    return _load_nlp(model, _spacy_ops.resolve(precision))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_nlp(model: str, kind: str):
+    from . import _spacy_ops
+
     try:
         import spacy
     except ImportError as exc:  # pragma: no cover
@@ -226,7 +233,7 @@ def load_nlp(model: str = DEFAULT_MODEL, *, precision: str = "auto"):
     except OSError as exc:
         raise StancekitError(f"cannot load spaCy model {model!r}: {exc}") from exc
     _prepare(nlp)
-    _spacy_ops.apply(nlp, precision)
+    _spacy_ops.apply(nlp, kind)
     return nlp
 
 
