@@ -815,6 +815,8 @@ def test_load_nlp_precision_sets_the_matrix_products():
     assert all(type(n.ops).__name__ == "TorchGemmOps" for n in fast.get_pipe("parser").model.walk())
     assert fast.meta["stancekit_precision"] == "fp32"
     assert load_nlp().meta["stancekit_precision"] == _spacy_ops.resolve("auto") in ("fp32", "bf16")
+    # one pipeline per model and resolved arithmetic, however the call spells them
+    assert load_nlp() is load_nlp(precision="auto") is load_nlp(precision=_spacy_ops.resolve("auto"))
     with pytest.raises(ValueError, match="precision"):
         load_nlp(precision="int8")
     with pytest.raises(ValueError, match="precision"):

@@ -543,7 +543,6 @@ def train(data: str | Path, out: str | Path | None = None, *, polnear: str | Pat
         val = dev["political_val"]
         z = predict(model, tokenizer, val, max_length=hp["max_length"], logits=True)
         y = np.array([r["label"] for r in val])
-        check_choice("calibration", hp["calibration"], ("temperature", "temperature+bias"))
         calibration = fit_calibration(z, y, bias=hp["calibration"] == "temperature+bias")
         names = np.array(_tsc.LABELS)
         for name, cal in (("uncalibrated", None), ("calibrated", calibration)):
