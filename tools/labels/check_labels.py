@@ -19,14 +19,20 @@ STANCES = {"favor", "against", "none"}
 COUNTRY_TARGETS = ["the United States", "Russia", "China", "Mexico"]
 
 
-def targets_for(batch: str) -> list[str]:
+def targets_for(batch: str, item: dict | None = None) -> list[str]:
+    """The targets an item of ``batch`` is labelled toward (round 4, ``world_*``: the item's own list)."""
+    if batch.startswith("world"):
+        if item is None:
+            raise ValueError("round-4 items carry their own targets; pass the item")
+        return list(item["targets"])
     return COUNTRY_TARGETS if batch.startswith("country") else TARGETS
 
 
 def check(path: Path) -> list[str]:
     batch = path.name.split(".")[0]
-    items = [json.loads(x)["item_id"] for x in open(path.parent.parent / "items" / f"{batch}.jsonl", encoding="utf-8")]
-    want = targets_for(batch)
+    by_id = {json.loads(x)["item_id"]: json.loads(x)
+             for x in open(path.parent.parent / "items" / f"{batch}.jsonl", encoding="utf-8")}
+    items = list(by_id)
     errors, seen = [], {}
     for n, line in enumerate(open(path, encoding="utf-8"), 1):
         if not line.strip():
@@ -46,6 +52,7 @@ def check(path: Path) -> list[str]:
         if not isinstance(row.get("speaker"), str) or not row["speaker"].strip():
             errors.append(f"line {n}: no speaker")
         labels = row.get("labels")
+        want = targets_for(batch, by_id[iid])
         if not isinstance(labels, dict) or set(labels) != set(want):
             errors.append(f"line {n}: labels must have exactly the keys {want}")
             continue

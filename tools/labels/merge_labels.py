@@ -3,7 +3,8 @@
     python tools/labels/merge_labels.py
 
 Writes stancekit/resources/labels/polnear_stance.jsonl (one row per item, with its
-(round 3, batches country_*: polnear_stance_countries[_double].jsonl, four country targets)
+(round 3, batches country_*: polnear_stance_countries[_double].jsonl, four country targets;
+round 4, batches world_*: polnear_stance_world[_double].jsonl, each item's own country targets)
 label toward each target: the first labelling of every labelled item) and
 polnear_stance_double.jsonl (the second, independent labelling of the double_01
 items). Batches that are not labelled yet are skipped and listed. Rows are sorted
@@ -42,7 +43,7 @@ def rows(batch: str) -> list[dict]:
             "speaker": lab["speaker"],
             "labels": {t: [lab["labels"][t][0], int(lab["labels"][t][1])]
                        + ([lab["labels"][t][2]] if len(lab["labels"][t]) > 2 and lab["labels"][t][2] else [])
-                       for t in targets_for(batch)},
+                       for t in targets_for(batch, it)},
             "batch": batch,
         })
     return out
@@ -51,7 +52,8 @@ def rows(batch: str) -> list[dict]:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     sets = {"polnear_stance.jsonl": [], "polnear_stance_double.jsonl": [],
-            "polnear_stance_countries.jsonl": [], "polnear_stance_countries_double.jsonl": []}
+            "polnear_stance_countries.jsonl": [], "polnear_stance_countries_double.jsonl": [],
+            "polnear_stance_world.jsonl": [], "polnear_stance_world_double.jsonl": []}
     missing = []
     for f in sorted((HERE / "items").glob("*.jsonl")):
         batch = f.stem
@@ -60,6 +62,7 @@ def main() -> None:
             missing.append(batch)
             continue
         name = "polnear_stance" + ("_countries" if batch.startswith("country") else "") \
+            + ("_world" if batch.startswith("world") else "") \
             + ("_double" if "double" in batch else "") + ".jsonl"
         sets[name].extend(rows(batch))
     key = lambda r: r["item_id"]

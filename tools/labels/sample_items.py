@@ -168,15 +168,105 @@ def round3(args) -> None:
         print(name, len(its))
 
 
+#: Round 4: more countries, so that stance toward a state (demands, accusations, praise of its conduct)
+#: is learned beyond four names. Case-sensitive patterns over the content; the four round-3 countries keep
+#: their round-3 patterns.
+WORLD_PATTERNS = {
+    **COUNTRY_PATTERNS,
+    "Iran": r"\b(?:Iran|Iranian|Tehran)\b",
+    "Syria": r"\b(?:Syria|Syrian|Damascus|Assad)\b",
+    "Israel": r"\b(?:Israel|Israeli|Netanyahu)\b",
+    "North Korea": r"\b(?:North Korea|North Korean|Pyongyang)\b",
+    "Cuba": r"\b(?:Cuba|Cuban|Havana|Castro)\b",
+    "Canada": r"\b(?:Canada|Canadian|Ottawa|Trudeau)\b",
+    "the United Kingdom": r"\b(?:Britain|British|United Kingdom|U\.K\.|UK)\b",
+    "Germany": r"\b(?:Germany|German|Berlin|Merkel)\b",
+    "France": r"\b(?:France|French|Hollande)\b",
+    "Japan": r"\b(?:Japan|Japanese|Tokyo)\b",
+    "Saudi Arabia": r"\b(?:Saudi Arabia|Saudi|Saudis|Riyadh)\b",
+    "Ukraine": r"\b(?:Ukraine|Ukrainian|Kiev)\b",
+    "Iraq": r"\b(?:Iraq|Iraqi|Baghdad)\b",
+    "Afghanistan": r"\b(?:Afghanistan|Afghan|Kabul)\b",
+    "Libya": r"\b(?:Libya|Libyan|Tripoli|Gadhafi|Qaddafi)\b",
+    "Turkey": r"\b(?:Turkey|Turkish|Ankara|Erdogan)\b",
+    "Venezuela": r"\b(?:Venezuela|Venezuelan|Caracas)\b",
+    "India": r"\b(?:India|Indian government|New Delhi|Modi)\b",
+    "Pakistan": r"\b(?:Pakistan|Pakistani|Islamabad)\b",
+    "Egypt": r"\b(?:Egypt|Egyptian|Cairo)\b",
+    "South Korea": r"\b(?:South Korea|South Korean|Seoul)\b",
+    "Philippines": r"\b(?:Philippines|Philippine|Duterte|Manila)\b",
+    "Vietnam": r"\b(?:Vietnam|Vietnamese|Hanoi)\b",
+    "Qatar": r"\b(?:Qatar|Qatari|Doha)\b",
+    "Australia": r"\b(?:Australia|Australian|Canberra)\b",
+}
+
+
+def round4(args) -> None:
+    """More countries: train items whose content mentions any of :data:`WORLD_PATTERNS`.
+
+    The round-3 model run (four countries, 74 stance-bearing pairs) showed the
+    country pairs too few to teach stance toward a state. Round 4 draws from
+    PolNeAR train only, from the attributions not drawn before (contents of
+    3-80 words, one per distinct content in an article), at most
+    ``--per-article`` per (article, country), seeded. Each item is labelled
+    toward the countries its content mentions (at most three, listed in the
+    item as ``targets``); absent targets are not labelled in this round (the
+    political and round-3 sets hold those at their natural rate). Batches
+    ``world_01``...; ``--double`` of the items again in ``world_double_01``.
+    """
+    import re
+
+    out = HERE / "items"
+    taken = set()
+    for f in sorted(out.glob("*.jsonl")):
+        taken |= {json.loads(x)["item_id"] for x in open(f, encoding="utf-8")}
+    if any(out.glob("world_*.jsonl")):
+        raise SystemExit("round 4 was drawn already")
+    attr = eligible(polnear.read_attributions("train", path=args.polnear))
+    attr = attr.assign(item_id="train:" + attr["article"] + ":" + attr["attribution_id"])
+    attr = attr[~attr["item_id"].isin(taken)].sort_values(["article", "attribution_id"])
+    attr = attr.drop_duplicates(["article", "content"])
+    rng = random.Random(args.seed + 40)
+    chosen: dict[str, dict] = {}
+    for country, pat in WORLD_PATTERNS.items():
+        hit = attr[attr["content"].str.contains(pat, regex=True)]
+        for art in sorted(hit["article"].unique()):
+            rows = hit[(hit["article"] == art) & ~hit["item_id"].isin(chosen)]
+            for k in sorted(rng.sample(range(len(rows)), min(args.per_article, len(rows)))):
+                r = rows.iloc[k]
+                chosen[r.item_id] = {**_item("train", art, r), "content": r.content}
+    items = []
+    for it in sorted(chosen.values(), key=lambda it: it["item_id"]):
+        content = it.pop("content")
+        it["targets"] = [c for c, pat in WORLD_PATTERNS.items() if re.search(pat, content)][:3]
+        items.append(it)
+    rng.shuffle(items)
+    items = items[: args.world_items]
+    size = -(-len(items) // args.world_batches)
+    batches = {f"world_{i // size + 1:02d}": items[i:i + size] for i in range(0, len(items), size)}
+    batches["world_double_01"] = rng.sample(items, args.double)
+    for name, its in batches.items():
+        with open(out / f"{name}.jsonl", "w", encoding="utf-8") as fh:
+            for it in its:
+                fh.write(json.dumps(it) + "\n")
+        print(name, len(its), sum(len(it["targets"]) for it in its), "pairs")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--polnear", default=None)
     ap.add_argument("--seed", type=int, default=2016)
     ap.add_argument("--train-articles", type=int, default=520)
     ap.add_argument("--batch-size", type=int, default=65)
-    ap.add_argument("--round", type=int, default=1, choices=(1, 2, 3))
+    ap.add_argument("--round", type=int, default=1, choices=(1, 2, 3, 4))
     ap.add_argument("--country-items", type=int, default=400, help="round 3: items to draw (default 400)")
+    ap.add_argument("--world-items", type=int, default=700, help="round 4: items to draw (default 700)")
+    ap.add_argument("--per-article", type=int, default=3, help="round 4: items per (article, country)")
+    ap.add_argument("--world-batches", type=int, default=7, help="round 4: batches to split the items into")
+    ap.add_argument("--double", type=int, default=60, help="round 4: items labelled a second time")
     args = ap.parse_args()
+    if args.round == 4:
+        return round4(args)
     if args.round == 2:
         return round2(args)
     if args.round == 3:

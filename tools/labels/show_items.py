@@ -71,6 +71,8 @@ def main() -> None:
         cue = " ... ".join(text[s:e] for s, e in it["cue_spans"]) or "(no cue span)"
         con = " ... ".join(text[s:e] for s, e in it["content_spans"])
         print(f"--> SOURCE: {src} | CUE: {cue}\n--> CONTENT: {con}")
+        if it.get("targets"):
+            print(f"--> TARGETS: {it['targets']}")
 
 
 if __name__ == "__main__":
