@@ -124,7 +124,7 @@ _EXAMPLES = {
   stancekit evaluate-statements --gold tests/data/gold seeds/ --registry seeds/registry.yaml
   stancekit evaluate-statements --gold gold.jsonl articles/ --errors""",
     "train": """examples:
-  stancekit train --data ../shared/data/newsmtsc        # model 2.0 (PolNeAR beside it for the political set)
+  stancekit train --data ../shared/data/newsmtsc        # the default model: stage 1 (model 2.0 recipe) + stage 2 (country sets)
   stancekit train --data my_labels.csv --init default --out my-model/   # adapt to your labels""",
 }
 

@@ -292,6 +292,39 @@ def test_train_with_the_political_set_writes_frame_and_calibration(tiny_artifact
     assert card["training_data"]["relevance_pairs"] > 0
 
 
+def _fake_world_labels(tmp_path):
+    """A round-4 style label file on the fake PolNeAR's train article: one item, its own target."""
+    item = {"item_id": "train:pub_2016-01-01_a:E2", "split": "train", "article": "pub_2016-01-01_a",
+            "polnear_split": "train", "content_spans": [[0, 22]], "source_spans": [[0, 5]], "cue_spans": [[6, 10]],
+            "speaker": "Donald Trump", "labels": {"Canada": ["against", 1, "made up"]}, "batch": "w"}
+    path = tmp_path / "world.jsonl"
+    path.write_text(json.dumps(item) + "\n", encoding="utf-8")
+    return path
+
+
+def test_stage2_continues_from_an_artifact_and_is_kept_only_when_it_ranks_higher(tiny_artifact, tmp_path):
+    root, labels = _fake_polnear(tmp_path)
+    data = _newsmtsc(tmp_path / "newsmtsc")
+    small = dict(batch_size=8, lora_r=2, lora_alpha=4, head_size=8, max_length=48, val_share=1.0, show_progress=False)
+    base = str(tiny_artifact.parent / "tiny-base")
+    card1 = train.train(data, tmp_path / "s1", polnear=root, labels=labels, base_path=base, epochs=1, **small)
+    assert card1["stage"] == 1 and "stage2_sets" not in card1["training_data"]["political"]
+    world = _fake_world_labels(tmp_path)
+    card2 = train.train(data, tmp_path / "s2", polnear=root, labels=labels, base_path=base, start=tmp_path / "s1",
+                        stage2_labels=(str(world),), stage2_epochs=1, **small)
+    hist = card2["history"]
+    # Epoch 0 of stage 2 is the starting point, scored on the same dev sets as the stage-2 epoch.
+    assert [(h["stage"], h["epoch"]) for h in hist] == [(2, 0), (2, 1)]
+    assert card2["training_data"]["political"]["stage2_val_items"] == 1  # val_share 1.0: the item is validation
+    chosen = max(hist, key=lambda h: train._rank(h, train.DEFAULTS))
+    assert card2["best_epoch"] == chosen["epoch"] and card2["started_from"] == str(tmp_path / "s1")
+    same = (tmp_path / "s2" / "adapter.safetensors").read_bytes() == (tmp_path / "s1" / "adapter.safetensors").read_bytes()
+    assert same == (chosen["epoch"] == 0)
+    with pytest.raises(ValueError, match="other settings"):
+        train.train(data, tmp_path / "s3", polnear=root, labels=labels, base_path=base, start=tmp_path / "s1",
+                    stage2_labels=(str(world),), **{**small, "lora_r": 4})
+
+
 def test_relevance_negatives_never_mention_their_target():
     import random
 

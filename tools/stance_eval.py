@@ -13,6 +13,8 @@ Sets (which figures are on data used for selection is said in `role`):
 - political_val: the political validation split (train articles held out; used for selection and calibration: dev);
 - countries_val: the round-3 country labels (the United States, Russia, China, Mexico) of the same held-out train
   articles (dev: part of model 2.1's selection and calibration split);
+- world_val: the round-4 country labels (each item toward the countries it names) of the same held-out train
+  articles (dev: part of model 2.1's selection and calibration split);
 - newsmtsc_dev_rw / newsmtsc_dev_mt: NewsMTSC dev sets with the marked mention (dev: selection);
 - seed_us / seed_ccc: the seed article's hand labels (tests/data/gold/*.stance.jsonl) on the statements the
   extractor finds, with the article (role: test for model 2.0: never trained or selected on).
@@ -129,6 +131,7 @@ SETS = {
                                                             targets=["Donald Trump", "Hillary Clinton"])),
     "political_val": ("dev", lambda m: political(m, "train", frame=True, val=True)),
     "countries_val": ("dev", lambda m: political(m, "train", frame=True, val=True, labels="countries")),
+    "world_val": ("dev", lambda m: political(m, "train", frame=True, val=True, labels="world")),
     "newsmtsc_dev_rw": ("dev", lambda m: newsmtsc(m, "dev_rw")),
     "newsmtsc_dev_mt": ("dev", lambda m: newsmtsc(m, "dev_mt")),
     "seed_us": ("test", lambda m: seed(m, "the United States")),

