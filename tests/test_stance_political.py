@@ -253,6 +253,21 @@ def test_shipped_country_labels_are_train_only_and_apart_from_the_political_set(
     assert ag.loc["all", "kappa"] > 0.6
 
 
+def test_shipped_world_labels_are_train_only_apart_and_toward_named_countries():
+    from stancekit.stance.data import read_label_items
+
+    items = read_label_items("world")
+    assert len(items) == 686 and {i["split"] for i in items} == {"train"}
+    earlier = {i["item_id"] for i in read_label_items()} | {i["item_id"] for i in read_label_items("countries")}
+    assert not {i["item_id"] for i in items} & earlier
+    # Each item is labelled toward the countries its content names (one to three), never the political targets.
+    assert all(1 <= len(i["labels"]) <= 3 and not set(i["labels"]) & set(POLITICAL_TARGETS) for i in items)
+    stances = [v[0] for i in items for v in i["labels"].values()]
+    assert stances.count("against") > 100 and stances.count("favor") > 40
+    ag = agreement("world").set_index("targets")
+    assert ag.loc["all", "n"] == 66 and ag.loc["all", "kappa"] > 0.6
+
+
 def test_loader_reads_each_items_own_targets(tmp_path):
     root, labels = _fake_polnear(tmp_path)
     rows = [json.loads(x) for x in labels.read_text(encoding="utf-8").splitlines() if x.strip()]
