@@ -1,0 +1,55 @@
+"""Check a stance label file for one of the invented gold articles (format and coverage; never a model).
+
+    python tools/labels/check_gold_stance.py tests/data/gold/<stem>.stance.jsonl
+
+The file must hold one line per (row of tests/data/gold/<stem>.jsonl, target) for the two targets
+"the United States" and "Canada–China cooperation": statement_id, speaker, group, target, stance
+(favor / against / none), intensity (0 with none only; 1 or 2 otherwise), rationale, text.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+GOLD = Path(__file__).resolve().parents[2] / "tests" / "data" / "gold"
+TARGETS = ("the United States", "Canada–China cooperation")
+
+
+def check(path: Path) -> list[str]:
+    stem = path.name.split(".")[0]
+    rows = [json.loads(x) for x in open(GOLD / f"{stem}.jsonl", encoding="utf-8") if x.strip()]
+    want = Counter((r["statement_id"], r["speaker"], t) for r in rows for t in TARGETS)
+    got, errors = Counter(), []
+    for n, line in enumerate(open(path, encoding="utf-8"), 1):
+        if not line.strip():
+            continue
+        try:
+            r = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(f"line {n}: not JSON ({exc})")
+            continue
+        key = (r.get("statement_id"), r.get("speaker"), r.get("target"))
+        if key not in want:
+            errors.append(f"line {n}: no gold row / target {key}")
+        got[key] += 1
+        if r.get("stance") not in ("favor", "against", "none") or r.get("intensity") not in (0, 1, 2):
+            errors.append(f"line {n}: bad stance/intensity {r.get('stance')!r} {r.get('intensity')!r}")
+        elif (r["stance"] == "none") != (r["intensity"] == 0):
+            errors.append(f"line {n}: intensity 0 goes with none only")
+        if not isinstance(r.get("rationale"), str) or not r["rationale"].strip():
+            errors.append(f"line {n}: no rationale")
+    missing = want - got
+    extra = got - want
+    if missing:
+        errors.append(f"{sum(missing.values())} (row, target) pair(s) not labelled, first: {next(iter(missing))}")
+    if extra:
+        errors.append(f"{sum(extra.values())} pair(s) labelled twice or unknown, first: {next(iter(extra))}")
+    return errors
+
+
+if __name__ == "__main__":
+    errs = check(Path(sys.argv[1]))
+    print("\n".join(errs) if errs else "ok")
+    sys.exit(1 if errs else 0)
