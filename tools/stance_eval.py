@@ -16,6 +16,8 @@ Sets (which figures are on data used for selection is said in `role`):
 - world_val: the round-4 country labels (each item toward the countries it names) of the same held-out train
   articles (dev: part of model 2.1's selection and calibration split);
 - newsmtsc_dev_rw / newsmtsc_dev_mt: NewsMTSC dev sets with the marked mention (dev: selection);
+- invented_dev_us / invented_dev_ccc: the invented gold articles' statement stance labels toward the seed's two
+  targets, dev split (tests/data/gold/*.stance.jsonl; role: dev, used to choose among models, never trained on);
 - seed_us / seed_ccc: the seed article's hand labels (tests/data/gold/*.stance.jsonl) on the statements the
   extractor finds, with the article (role: test for model 2.0: never trained or selected on).
 Models run in fp32 (same figures on every machine). Needs ../shared (NewsMTSC and PolNeAR).
@@ -92,6 +94,26 @@ def newsmtsc(model, name: str) -> tuple[list, np.ndarray]:
     return [LABELS[r["label"]] for r in rows], _proba(model.predict(df))
 
 
+def statements(model, split: str, target: str) -> tuple[list, np.ndarray, dict]:
+    """The invented articles' statement stance labels (split dev: selection only), toward one seed target."""
+    from stancekit.stance.data import load_statement_stance
+
+    lab = load_statement_stance(split)
+    lab = lab[lab["target"] == target].reset_index(drop=True)
+    arts = dict(zip(lab["article"], lab["article_text"]))
+    df = lab[["article", "start", "text", "speaker", "cue"]].drop_duplicates(["article", "start", "speaker"])
+    scores = model.predict(df.reset_index(drop=True), targets={target: SEED_TARGETS[target]}, articles=arts)
+    key = ["article", "start", "speaker"]
+    m = lab.merge(scores[key + ["p_against", "p_none", "p_favor"]], on=key, how="left", validate="one_to_one")
+    extra = {}
+    gold_none = m["stance"] == "none"
+    if gold_none.any():
+        pred = np.array(LABELS)[_proba(m).argmax(1)]
+        extra = {"none_kept": round(float((pred[gold_none.to_numpy()] == "none").mean()), 4),
+                 "n_gold_none": int(gold_none.sum())}
+    return m["stance"].tolist(), _proba(m), extra
+
+
 _SEED_CACHE: dict = {}
 
 
@@ -134,6 +156,8 @@ SETS = {
     "world_val": ("dev", lambda m: political(m, "train", frame=True, val=True, labels="world")),
     "newsmtsc_dev_rw": ("dev", lambda m: newsmtsc(m, "dev_rw")),
     "newsmtsc_dev_mt": ("dev", lambda m: newsmtsc(m, "dev_mt")),
+    "invented_dev_us": ("dev", lambda m: statements(m, "dev", "the United States")),
+    "invented_dev_ccc": ("dev", lambda m: statements(m, "dev", "Canada–China cooperation")),
     "seed_us": ("test", lambda m: seed(m, "the United States")),
     "seed_ccc": ("test", lambda m: seed(m, "Canada–China cooperation")),
 }

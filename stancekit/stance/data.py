@@ -145,6 +145,77 @@ def load_political_labels(split: str | None = None, *, path: str | os.PathLike |
     return pd.DataFrame(rows, columns=LABEL_COLUMNS)
 
 
+#: The seed article's stance labels are a test set: never read as training or selection data.
+SEED_STEM = "global-times-2026-01-30-us-canada-sovereignty"
+
+#: Share of the invented articles (by a hash of their id) that form the dev split of
+#: :func:`load_statement_stance`; fixed before they were labelled.
+STATEMENT_DEV_SHARE = 0.5
+
+
+def default_statement_folder() -> Path:
+    """The repository's ``tests/data`` (articles + statement and stance gold), for a source checkout."""
+    return Path(__file__).resolve().parents[2] / "tests" / "data"
+
+
+def load_statement_stance(split: str | None = None, *, folder: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Stance labels on whole-article statements (the invented gold articles), one row per (statement, target).
+
+    Reads ``FOLDER/gold/<stem>.stance.jsonl`` for every ``FOLDER/articles/<stem>.txt``, joined with the
+    statement gold ``FOLDER/gold/<stem>.jsonl`` for offsets and cue. The seed article is never read.
+
+    Parameters
+    ----------
+    split : {"train", "dev"} or None
+        Articles by a hash of their id (:data:`STATEMENT_DEV_SHARE` of them are dev); None: both.
+    folder : path, optional
+        Default :func:`default_statement_folder`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`load_political_labels` (``item_id`` is ``statement_id:speaker:start``, ``split``
+        train/dev) plus ``article_text``.
+    """
+    from .train import _in_val
+
+    if split is not None:
+        check_choice("split", split, ("train", "dev"))
+    folder = Path(folder) if folder is not None else default_statement_folder()
+    arts = sorted((folder / "articles").glob("*.txt"))
+    if not arts:
+        raise StancekitError(f"{folder / 'articles'}: no articles (*.txt) for the statement stance labels.")
+    rows = []
+    for art in arts:
+        stem = art.stem
+        lab_path = folder / "gold" / f"{stem}.stance.jsonl"
+        if stem == SEED_STEM or not lab_path.is_file():
+            continue
+        part = "dev" if _in_val(stem, STATEMENT_DEV_SHARE) else "train"
+        if split is not None and part != split:
+            continue
+        text = art.read_text(encoding="utf-8")
+        gold = {}  # a statement split by its cue has one row per part: same id and speaker, own text
+        for line in open(folder / "gold" / f"{stem}.jsonl", encoding="utf-8"):
+            if line.strip():
+                g = json.loads(line)
+                gold[(g["statement_id"], g["speaker"], g["text"])] = g
+        for n, line in enumerate(open(lab_path, encoding="utf-8"), 1):
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            g = gold.get((r["statement_id"], r["speaker"], r.get("text")))
+            if g is None:
+                raise StancekitError(f"{lab_path}:{n}: no statement {r['statement_id']} by {r['speaker']} in the gold.")
+            rows.append({"item_id": f"{r['statement_id']}:{r['speaker']}:{g['start']}", "split": part, "article": stem,
+                         "start": int(g["start"]), "end": int(g["end"]),
+                         "content_spans": [(int(g["start"]), int(g["end"]))], "text": text[g["start"]:g["end"]],
+                         "speaker": r["speaker"], "source": r["speaker"], "cue": g.get("cue") or pd.NA,
+                         "target": r["target"], "stance": r["stance"], "intensity": int(r["intensity"]),
+                         "note": r.get("rationale", ""), "article_text": text})
+    return pd.DataFrame(rows, columns=LABEL_COLUMNS + ["article_text"])
+
+
 def cohen_kappa(a: Any, b: Any) -> float:
     """Cohen's kappa of two aligned label sequences (NaN when chance agreement is 1).
 
@@ -203,5 +274,5 @@ def agreement(path: str | os.PathLike | None = None, double: str | os.PathLike |
     return pd.DataFrame(out)
 
 
-__all__ = ["COUNTRY_TARGETS", "LABEL_COLUMNS", "LABEL_SETS", "POLITICAL_TARGETS", "agreement", "cohen_kappa", "load_political_labels",
-           "read_label_items"]
+__all__ = ["COUNTRY_TARGETS", "LABEL_COLUMNS", "LABEL_SETS", "POLITICAL_TARGETS", "agreement", "cohen_kappa",
+           "load_political_labels", "load_statement_stance", "read_label_items"]

