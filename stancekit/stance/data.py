@@ -153,23 +153,35 @@ SEED_STEM = "global-times-2026-01-30-us-canada-sovereignty"
 STATEMENT_DEV_SHARE = 0.5
 
 
+def synthetic_folder() -> Path:
+    """The repository's ``data/synthetic``: invented articles on relations between states, their extracted
+    statements and stance labels (a train-only set for stage 2 of training)."""
+    return Path(__file__).resolve().parents[2] / "data" / "synthetic"
+
+
 def default_statement_folder() -> Path:
     """The repository's ``tests/data`` (articles + statement and stance gold), for a source checkout."""
     return Path(__file__).resolve().parents[2] / "tests" / "data"
 
 
-def load_statement_stance(split: str | None = None, *, folder: str | os.PathLike | None = None) -> pd.DataFrame:
+def load_statement_stance(split: str | None = None, *, folder: str | os.PathLike | None = None,
+                          dev_share: float = STATEMENT_DEV_SHARE, statements: str = "gold",
+                          stance: str = "gold") -> pd.DataFrame:
     """Stance labels on whole-article statements (the invented gold articles), one row per (statement, target).
 
-    Reads ``FOLDER/gold/<stem>.stance.jsonl`` for every ``FOLDER/articles/<stem>.txt``, joined with the
-    statement gold ``FOLDER/gold/<stem>.jsonl`` for offsets and cue. The seed article is never read.
+    Reads ``FOLDER/<stance>/<stem>.stance.jsonl`` for every ``FOLDER/articles/<stem>.txt``, joined with the
+    statements ``FOLDER/<statements>/<stem>.jsonl`` for offsets and cue. The seed article is never read.
 
     Parameters
     ----------
     split : {"train", "dev"} or None
-        Articles by a hash of their id (:data:`STATEMENT_DEV_SHARE` of them are dev); None: both.
+        Articles by a hash of their id (``dev_share`` of them are dev); None: both.
     folder : path, optional
         Default :func:`default_statement_folder`.
+    dev_share : float
+        Share of the articles in the dev split (default :data:`STATEMENT_DEV_SHARE`; 0 for a train-only set).
+    statements, stance : str
+        Sub-folders holding the statement rows and the stance labels.
 
     Returns
     -------
@@ -188,15 +200,15 @@ def load_statement_stance(split: str | None = None, *, folder: str | os.PathLike
     rows = []
     for art in arts:
         stem = art.stem
-        lab_path = folder / "gold" / f"{stem}.stance.jsonl"
+        lab_path = folder / stance / f"{stem}.stance.jsonl"
         if stem == SEED_STEM or not lab_path.is_file():
             continue
-        part = "dev" if _in_val(stem, STATEMENT_DEV_SHARE) else "train"
+        part = "dev" if _in_val(stem, dev_share) else "train"
         if split is not None and part != split:
             continue
         text = art.read_text(encoding="utf-8")
         gold = {}  # a statement split by its cue has one row per part: same id and speaker, own text
-        for line in open(folder / "gold" / f"{stem}.jsonl", encoding="utf-8"):
+        for line in open(folder / statements / f"{stem}.jsonl", encoding="utf-8"):
             if line.strip():
                 g = json.loads(line)
                 gold[(g["statement_id"], g["speaker"], g["text"])] = g

@@ -93,7 +93,7 @@ DEFAULTS = {
     "stage2_epochs": 2,
     "stage2_lr": 2e-4,
     "stage2_head_lr": 3e-4,
-    "statements_copies": 1,     # stage 2: copies of each training row from the "statements" set (in-domain)
+    "statements_copies": 1,     # stage 2: copies of each training row of the "statements" and "synthetic" sets
     "frame": 1,                 # read "SPEAKER CUE: statement" (the reporting frame)
     "val_share": 0.2,           # share of political train articles held out for selection and calibration
     "negatives": 0.3,           # NewsMTSC relevance pairs per NewsMTSC training row
@@ -478,11 +478,14 @@ def _stage2(model, tokenizer, train_rows: list[dict], dev: dict, start_state: di
     """
     import pandas as pd
 
-    from .data import load_political_labels, load_statement_stance
+    from .data import load_political_labels, load_statement_stance, synthetic_folder
 
     def _load(name):
         if name == "statements":  # the invented articles' train split (their dev split is never trained on)
             return load_statement_stance("train")
+        if name == "synthetic":  # invented articles on relations between states: train only
+            return load_statement_stance("train", folder=synthetic_folder(), dev_share=0.0, statements="statements",
+                                         stance="stance")
         return load_political_labels("train", path=name, polnear=polnear)
 
     extra = pd.concat([_load(p).assign(label_set=str(p)) for p in sets], ignore_index=True)
@@ -493,7 +496,7 @@ def _stage2(model, tokenizer, train_rows: list[dict], dev: dict, start_state: di
                          unframed_copy=hp["unframed_copy"], polnear=polnear)
     add = add + [r for r in add if r["label"] != 1] * int(hp["stance_copies"])
     if int(hp["statements_copies"]) > 1:
-        own = set(extra.loc[extra["label_set"] == "statements", "item_id"])
+        own = set(extra.loc[extra["label_set"].isin(["statements", "synthetic"]), "item_id"])
         add = add + [r for r in add if r["item_id"] in own] * (int(hp["statements_copies"]) - 1)
     dev["political_val"] = dev.get("political_val", []) + political_rows(extra[val_mask], frame=bool(hp["frame"]),
                                                                           polnear=polnear)

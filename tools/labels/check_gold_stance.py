@@ -1,6 +1,10 @@
 """Check a stance label file for one of the invented gold articles (format and coverage; never a model).
 
     python tools/labels/check_gold_stance.py tests/data/gold/<stem>.stance.jsonl
+    python tools/labels/check_gold_stance.py data/synthetic/stance/<stem>.stance.jsonl   # the synthetic set
+
+For the synthetic set the statements are data/synthetic/statements/<stem>.jsonl and the targets the article's two
+countries in data/synthetic/targets.json.
 
 The file must hold one line per (row of tests/data/gold/<stem>.jsonl, target) for the two targets
 "the United States" and "Canada–China cooperation": statement_id, speaker, group, target, stance
@@ -17,10 +21,18 @@ GOLD = Path(__file__).resolve().parents[2] / "tests" / "data" / "gold"
 TARGETS = ("the United States", "Canada–China cooperation")
 
 
+SYNTHETIC = Path(__file__).resolve().parents[2] / "data" / "synthetic"
+
+
 def check(path: Path) -> list[str]:
     stem = path.name.split(".")[0]
-    rows = [json.loads(x) for x in open(GOLD / f"{stem}.jsonl", encoding="utf-8") if x.strip()]
-    want = Counter((r["statement_id"], r["speaker"], t) for r in rows for t in TARGETS)
+    if path.resolve().parent == (SYNTHETIC / "stance").resolve():
+        src = SYNTHETIC / "statements" / f"{stem}.jsonl"
+        targets = tuple(json.loads((SYNTHETIC / "targets.json").read_text(encoding="utf-8"))[stem])
+    else:
+        src, targets = GOLD / f"{stem}.jsonl", TARGETS
+    rows = [json.loads(x) for x in open(src, encoding="utf-8") if x.strip()]
+    want = Counter((r["statement_id"], r["speaker"], t) for r in rows for t in targets)
     got, errors = Counter(), []
     for n, line in enumerate(open(path, encoding="utf-8"), 1):
         if not line.strip():
