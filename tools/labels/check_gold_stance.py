@@ -26,7 +26,7 @@ SYNTHETIC = Path(__file__).resolve().parents[2] / "data" / "synthetic"
 
 def check(path: Path) -> list[str]:
     stem = path.name.split(".")[0]
-    if path.resolve().parent == (SYNTHETIC / "stance").resolve():
+    if (SYNTHETIC / "statements" / f"{stem}.jsonl").is_file():
         src = SYNTHETIC / "statements" / f"{stem}.jsonl"
         targets = tuple(json.loads((SYNTHETIC / "targets.json").read_text(encoding="utf-8"))[stem])
     else:
