@@ -457,3 +457,35 @@ def test_selection_prefers_epochs_meeting_the_dev_rw_floor():
     # No epoch reaches the floor: the best score wins.
     low = [{**h, "dev_rw_macro_f1": 0.7} for h in history]
     assert max(low, key=lambda h: train._rank(h, hp))["epoch"] == 1
+
+
+# --- stance labels on whole-article statements (the invented articles) ------------------------------
+
+
+def test_statement_stance_labels_rebuild_text_and_keep_the_split_and_the_seed_apart():
+    from stancekit.stance.data import SEED_STEM, load_statement_stance
+
+    dev, tr = load_statement_stance("dev"), load_statement_stance("train")
+    assert not set(dev["article"]) & set(tr["article"])
+    assert SEED_STEM not in set(dev["article"]) | set(tr["article"])
+    assert set(dev["target"]) == {"the United States", "Canada–China cooperation"}
+    for df in (dev, tr):
+        assert len(df) and not df.duplicated(["item_id", "target"]).any()  # one row per (statement, target)
+        # The text is the article's characters at the statement's offsets.
+        assert all(r.article_text[r.start:r.end] == r.text for r in df.itertuples())
+
+
+def test_synthetic_set_is_train_only_and_labels_every_statement_toward_its_two_states():
+    import json as _json
+
+    from stancekit.stance.data import load_statement_stance, synthetic_folder
+
+    folder = synthetic_folder()
+    df = load_statement_stance(folder=folder, dev_share=0.0, statements="statements", stance="stance")
+    assert set(df["split"]) == {"train"}
+    targets = _json.loads((folder / "targets.json").read_text(encoding="utf-8"))
+    assert {a: sorted(set(d["target"])) for a, d in df.groupby("article")} == \
+        {a: sorted(t) for a, t in targets.items()}
+    n_rows = sum(1 for f in (folder / "statements").glob("*.jsonl") for line in f.open(encoding="utf-8") if line.strip())
+    assert len(df) == 2 * n_rows
+    assert all(r.article_text[r.start:r.end] == r.text for r in df.itertuples())
