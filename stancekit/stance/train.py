@@ -93,6 +93,7 @@ DEFAULTS = {
     "stage2_epochs": 2,
     "stage2_lr": 2e-4,
     "stage2_head_lr": 3e-4,
+    "stage2_news_copies": 1,    # stage 2: copies of the NewsMTSC training rows (keeps dev_rw from drifting)
     "statements_copies": 1,     # stage 2: copies of each training row of the "statements" and "synthetic" sets
     "frame": 1,                 # read "SPEAKER CUE: statement" (the reporting frame)
     "val_share": 0.2,           # share of political train articles held out for selection and calibration
@@ -512,7 +513,10 @@ def _stage2(model, tokenizer, train_rows: list[dict], dev: dict, start_state: di
     log.info("stage 2 start %s", json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in start.items()}))
     hp2 = {**hp, "epochs": hp["stage2_epochs"], "lr": hp["stage2_lr"], "head_lr": hp["stage2_head_lr"],
            "patience": hp["stage2_epochs"]}
-    state, history, minutes = _fit(model, tokenizer, train_rows + add, dev, hp2, show_progress=show_progress)
+    news = [r for r in train_rows if "how" not in r]  # the NewsMTSC rows themselves (relevance pairs have "how")
+    more = news * (int(hp["stage2_news_copies"]) - 1)
+    counts["stage2_news_rows"] = len(news) * int(hp["stage2_news_copies"])
+    state, history, minutes = _fit(model, tokenizer, train_rows + more + add, dev, hp2, show_progress=show_progress)
     for h in history:
         h["stage"] = 2
     best = max(history, key=lambda h: _rank(h, hp))
