@@ -326,11 +326,12 @@ def test_stage2_continues_from_an_artifact_and_is_kept_only_when_it_ranks_higher
     assert card1["stage"] == 1 and "stage2_sets" not in card1["training_data"]["political"]
     world = _fake_world_labels(tmp_path)
     card2 = train.train(data, tmp_path / "s2", polnear=root, labels=labels, base_path=base, start=tmp_path / "s1",
-                        stage2_labels=(str(world),), stage2_epochs=1, **small)
+                        stage2_labels=(str(world),), stage2_epochs=1, stage2_news_copies=2, **small)
     hist = card2["history"]
     # Epoch 0 of stage 2 is the starting point, scored on the same dev sets as the stage-2 epoch.
     assert [(h["stage"], h["epoch"]) for h in hist] == [(2, 0), (2, 1)]
     assert card2["training_data"]["political"]["stage2_val_items"] == 1  # val_share 1.0: the item is validation
+    assert card2["training_data"]["political"]["stage2_news_rows"] == 2 * 24  # NewsMTSC rows seen twice
     chosen = max(hist, key=lambda h: train._rank(h, train.DEFAULTS))
     assert card2["best_epoch"] == chosen["epoch"] and card2["started_from"] == str(tmp_path / "s1")
     same = (tmp_path / "s2" / "adapter.safetensors").read_bytes() == (tmp_path / "s1" / "adapter.safetensors").read_bytes()
