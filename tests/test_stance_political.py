@@ -334,6 +334,7 @@ def test_stage2_continues_from_an_artifact_and_is_kept_only_when_it_ranks_higher
     assert card2["training_data"]["political"]["stage2_news_rows"] == 2 * 24  # NewsMTSC rows seen twice
     chosen = max(hist, key=lambda h: train._rank(h, train.DEFAULTS))
     assert card2["best_epoch"] == chosen["epoch"] and card2["started_from"] == str(tmp_path / "s1")
+    assert card2["stage1_card"]["history"] == card1["history"] and "_start_card" not in card2["hyperparameters"]
     same = (tmp_path / "s2" / "adapter.safetensors").read_bytes() == (tmp_path / "s1" / "adapter.safetensors").read_bytes()
     assert same == (chosen["epoch"] == 0)
     with pytest.raises(ValueError, match="other settings"):

@@ -456,6 +456,7 @@ def _start_from(start: str | Path, hp: dict):
     from . import tsc as _tsc
 
     tsc = _tsc.load_tsc(start, merge=False, lora_dropout=hp["lora_dropout"])
+    hp["_start_card"] = {k: tsc.card[k] for k in ("version", "history", "best_epoch", "train_minutes") if k in tsc.card}
     cfg = tsc.config
     want = {"lora_r": hp["lora_r"], "lora_from_layer": hp["frozen_layers"], "head_size": hp["head_size"],
             "max_length": hp["max_length"], "frame": bool(hp["frame"] and hp["political"])}
@@ -710,7 +711,7 @@ def train(data: str | Path, out: str | Path | None = None, *, polnear: str | Pat
                         "pairs join political validation) and is kept only if an epoch ranks above its start"
                         if "stage2_sets" in counts else ""),
         "stage": 2 if stage2 else 1,
-        **({"started_from": str(start)} if start is not None else {}),
+        **({"started_from": str(start), "stage1_card": hp.pop("_start_card", {})} if start is not None else {}),
         "hyperparameters": hp,
         "best_epoch": best_epoch["epoch"],
         "dev_rw_macro_f1": round(best_epoch["dev_rw_macro_f1"], 4),
