@@ -2,7 +2,8 @@
 
 Usage::
 
-    stancekit train --data ../shared/data/newsmtsc            # model 2.0: NewsMTSC + political set
+    stancekit train --data ../shared/data/newsmtsc            # model 2.1: stage 1 (2.0) + stage 2 (countries)
+    stancekit train --data ../shared/data/newsmtsc --stage2-epochs 0     # model 2.0: stage 1 only
     python -m stancekit.train --data ../shared/data/newsmtsc --out stancekit/resources/model
     stancekit train --data my_labels.csv --init default --out my-model/    # domain adaptation
 
@@ -28,8 +29,17 @@ sources:
    set adds its own: most of its (statement, target) pairs are about
    something else, at their natural rate.
 
+Stage 2 (model 2.1) continues from the stage-1 choice, at a lower learning
+rate, on all of the above plus the country label sets (PolNeAR train
+attributions toward the states they name: rounds 3 and 4); their validation
+pairs join the political validation split, and the starting point is scored
+on the same dev sets as epoch 0, so stage 2 is kept only if one of its
+epochs ranks above it. ``--start ARTIFACT`` skips stage 1 and starts from an
+artifact (model 2.1 was built from the shipped 2.0 this way).
+
 Model selection: the epoch with the best mean of NewsMTSC's dev macro-F1 and
-the political validation macro-F1 (early stopping). Calibration: a
+the political validation macro-F1 (early stopping), among the epochs with
+NewsMTSC dev_rw at or above a floor (0.80) when any reaches it. Calibration: a
 temperature and a per-class bias fitted on the political validation split
 (minimum negative log-likelihood; Guo et al. 2017), stored in the config and
 applied at inference. Seeded and deterministic on one machine; the adapter,
@@ -82,7 +92,7 @@ DEFAULTS = {
     "political": 1,             # 1: train on the political set too; 0: NewsMTSC (+ relevance pairs) only
     # 1: with the shipped political set, add the shipped country set (round 3: 400 PolNeAR train items
     # toward the United States, Russia, China and Mexico), split into train/val by article like the rest.
-    # 0 rebuilds the shipped model 2.0. The one run with 1 (2026-12-02, all else as here) never reached the
+    # 0 is the recipe of models 2.0 and 2.1. The one run with 1 (2026-12-02, all else as here) never reached the
     # NewsMTSC dev_rw floor (per epoch 0.755 / 0.763 / 0.783 / 0.762), so it was not shipped.
     "countries": 0,
     # Stage 2 (model 2.1): after the stage-1 choice, continue training for this many epochs on everything
