@@ -116,6 +116,20 @@ def round2(args) -> None:
         print(name, len(items))
 
 
+def _undrawn_train(args, prefix: str, name: str):
+    """(items folder, PolNeAR train attributions of 3-80 words not drawn in any earlier round), sorted;
+    stops if the batches ``<prefix>_*`` exist already."""
+    out = HERE / "items"
+    taken = set()
+    for f in sorted(out.glob("*.jsonl")):
+        taken |= {json.loads(x)["item_id"] for x in open(f, encoding="utf-8")}
+    if any(out.glob(f"{prefix}_*.jsonl")):
+        raise SystemExit(f"{name} was drawn already")
+    attr = eligible(polnear.read_attributions("train", path=args.polnear))
+    attr = attr.assign(item_id="train:" + attr["article"] + ":" + attr["attribution_id"])
+    return out, attr[~attr["item_id"].isin(taken)].sort_values(["article", "attribution_id"])
+
+
 #: Round 3: the country targets and the words that make a content mention one (case-sensitive).
 COUNTRY_PATTERNS = {
     "the United States": r"\b(?:United States|U\.S\.|US|USA|America|Washington)\b",
@@ -136,17 +150,7 @@ def round3(args) -> None:
     every item toward all four countries (absent ones at their natural rate).
     Batches ``country_01``...; 40 of the items again in ``country_double_01``.
     """
-    import re
-
-    out = HERE / "items"
-    taken = set()
-    for f in sorted(out.glob("*.jsonl")):
-        taken |= {json.loads(x)["item_id"] for x in open(f, encoding="utf-8")}
-    if any(out.glob("country_*.jsonl")):
-        raise SystemExit("round 3 was drawn already")
-    attr = eligible(polnear.read_attributions("train", path=args.polnear))
-    attr = attr.assign(item_id="train:" + attr["article"] + ":" + attr["attribution_id"])
-    attr = attr[~attr["item_id"].isin(taken)].sort_values(["article", "attribution_id"])
+    out, attr = _undrawn_train(args, "country", "round 3")
     rng = random.Random(args.seed + 30)
     chosen: dict[str, dict] = {}
     for country, pat in COUNTRY_PATTERNS.items():
@@ -216,15 +220,7 @@ def round4(args) -> None:
     """
     import re
 
-    out = HERE / "items"
-    taken = set()
-    for f in sorted(out.glob("*.jsonl")):
-        taken |= {json.loads(x)["item_id"] for x in open(f, encoding="utf-8")}
-    if any(out.glob("world_*.jsonl")):
-        raise SystemExit("round 4 was drawn already")
-    attr = eligible(polnear.read_attributions("train", path=args.polnear))
-    attr = attr.assign(item_id="train:" + attr["article"] + ":" + attr["attribution_id"])
-    attr = attr[~attr["item_id"].isin(taken)].sort_values(["article", "attribution_id"])
+    out, attr = _undrawn_train(args, "world", "round 4")
     attr = attr.drop_duplicates(["article", "content"])
     rng = random.Random(args.seed + 40)
     chosen: dict[str, dict] = {}
