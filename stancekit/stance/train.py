@@ -61,7 +61,6 @@ import numpy as np
 import pandas as pd
 
 from .._utils import StancekitError, check_choice, progress, seed_everything
-# The article-level validation split (tools/stance_eval.py imports it from here too).
 from .data import _in_val
 
 log = logging.getLogger(__name__)
