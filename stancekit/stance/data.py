@@ -38,10 +38,9 @@ POLITICAL_TARGETS = ("Donald Trump", "Hillary Clinton", "Bernie Sanders", "Barac
 #: country, labelled toward these four (guidelines: "Countries as targets" in STANCE_GUIDELINES.md).
 COUNTRY_TARGETS = ("the United States", "Russia", "China", "Mexico")
 
-#: Round 4 (``polnear_stance_world.jsonl``): items from PolNeAR train whose content names one of about 30
-#: countries, each labelled toward the countries it names only (guidelines: "More countries").
-
-#: The label sets :func:`load_political_labels` reads by name (file stems under resources/labels).
+#: The label sets :func:`load_political_labels` reads by name (file stems under resources/labels). "world"
+#: (round 4): items from PolNeAR train whose content names one of about 30 countries, each labelled toward
+#: the countries it names only (guidelines: "More countries").
 LABEL_SETS = {"political": "polnear_stance", "countries": "polnear_stance_countries",
               "world": "polnear_stance_world"}
 

@@ -17,6 +17,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from check_labels import stance_error
+
 GOLD = Path(__file__).resolve().parents[2] / "tests" / "data" / "gold"
 TARGETS = ("the United States", "Canada–China cooperation")
 
@@ -46,10 +48,8 @@ def check(path: Path) -> list[str]:
         if key not in want:
             errors.append(f"line {n}: no gold row / target {key}")
         got[key] += 1
-        if r.get("stance") not in ("favor", "against", "none") or r.get("intensity") not in (0, 1, 2):
-            errors.append(f"line {n}: bad stance/intensity {r.get('stance')!r} {r.get('intensity')!r}")
-        elif (r["stance"] == "none") != (r["intensity"] == 0):
-            errors.append(f"line {n}: intensity 0 goes with none only")
+        if (err := stance_error(r.get("stance"), r.get("intensity"))) is not None:
+            errors.append(f"line {n}: {err}")
         if not isinstance(r.get("rationale"), str) or not r["rationale"].strip():
             errors.append(f"line {n}: no rationale")
     missing = want - got

@@ -28,6 +28,15 @@ def targets_for(batch: str, item: dict | None = None) -> list[str]:
     return COUNTRY_TARGETS if batch.startswith("country") else TARGETS
 
 
+def stance_error(stance, intensity) -> str | None:
+    """What is wrong with one (stance, intensity) label, or None."""
+    if stance not in STANCES or intensity not in (0, 1, 2):
+        return f"bad stance/intensity {stance!r} {intensity!r}"
+    if (stance == "none") != (intensity == 0):
+        return f"intensity 0 goes with none only ({stance!r} {intensity!r})"
+    return None
+
+
 def check(path: Path) -> list[str]:
     batch = path.name.split(".")[0]
     by_id = {json.loads(x)["item_id"]: json.loads(x)
@@ -57,10 +66,10 @@ def check(path: Path) -> list[str]:
             errors.append(f"line {n}: labels must have exactly the keys {want}")
             continue
         for t, v in labels.items():
-            if not isinstance(v, list) or len(v) not in (2, 3) or v[0] not in STANCES or v[1] not in (0, 1, 2):
+            if not isinstance(v, list) or len(v) not in (2, 3):
                 errors.append(f"line {n}: {t}: bad label {v!r}")
-            elif (v[0] == "none") != (v[1] == 0):
-                errors.append(f"line {n}: {t}: intensity 0 goes with none only ({v!r})")
+            elif (err := stance_error(v[0], v[1])) is not None:
+                errors.append(f"line {n}: {t}: {err}")
     missing = [i for i in items if i not in seen]
     if missing:
         errors.append(f"{len(missing)} item(s) not labelled yet, first: {missing[0]}")
