@@ -231,6 +231,79 @@ def load_statement_stance(split: str | None = None, *, folder: str | os.PathLike
     return pd.DataFrame(rows, columns=LABEL_COLUMNS + ["article_text"])
 
 
+def generated_folder() -> Path:
+    """The repository's ``data/generated``: statement-level items on relations between states, written and
+    labelled twice by helpers (a train-only set for stage 2 of training; round 5 of the guidelines)."""
+    return Path(__file__).resolve().parents[2] / "data" / "generated"
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise StancekitError(f"{path}:{n}: not JSON ({exc.msg}).") from None
+    return out
+
+
+def generated_pairs(folder: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Both labels of every (item, target) pair of the generated set, one row per pair.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``batch, item_id, speaker, cue, text, target, stance_a, intensity_a, stance_b`` (``stance_b`` is
+        None where the batch has no second labelling yet).
+    """
+    folder = Path(folder) if folder is not None else generated_folder()
+    batches = sorted((folder / "items").glob("*.jsonl"))
+    if not batches:
+        raise StancekitError(f"{folder / 'items'}: no item files (*.jsonl) of the generated set.")
+    rows = []
+    for path in batches:
+        items = _read_jsonl(path)
+        a_path, b_path = folder / "labels_a" / path.name, folder / "labels_b" / path.name
+        if not a_path.is_file():
+            raise StancekitError(f"{a_path}: the writer's labels of {path.name} are missing.")
+        a = {r["item_id"]: r for r in _read_jsonl(a_path)}
+        b = {r["item_id"]: r for r in _read_jsonl(b_path)} if b_path.is_file() else {}
+        for it in items:
+            iid = it["item_id"]
+            if iid not in a:
+                raise StancekitError(f"{a_path}: item {iid} has no label.")
+            for t in it["targets"]:
+                la = a[iid]["labels"].get(t)
+                if la is None:
+                    raise StancekitError(f"{a_path}: item {iid} has no label toward {t!r}.")
+                lb = b.get(iid, {}).get("labels", {}).get(t)
+                rows.append({"batch": path.stem, "item_id": iid, "speaker": it["speaker"], "cue": it.get("cue"),
+                             "text": it["text"], "target": t, "stance_a": la[0], "intensity_a": int(la[1]),
+                             "stance_b": lb[0] if lb else None})
+    return pd.DataFrame(rows)
+
+
+def load_generated_stance(folder: str | os.PathLike | None = None, *, agreed: bool = True) -> pd.DataFrame:
+    """The generated set as training rows: the columns of :func:`load_political_labels` plus ``article_text``.
+
+    Each item is its own "article" (its text; offsets start at 0), so splits by article hash split by item.
+    With ``agreed`` (the default) only pairs whose two labellers chose the same stance are kept, with the
+    writer's intensity; batches without a second labelling then contribute nothing.
+    """
+    pairs = generated_pairs(folder)
+    if agreed:
+        pairs = pairs[pairs["stance_a"] == pairs["stance_b"]]
+    rows = [{"item_id": r.item_id, "split": "train", "article": r.item_id, "start": 0, "end": len(r.text),
+             "content_spans": [(0, len(r.text))], "text": r.text, "speaker": r.speaker, "source": r.speaker,
+             "cue": r.cue if isinstance(r.cue, str) and r.cue.strip() else pd.NA, "target": r.target,
+             "stance": r.stance_a, "intensity": r.intensity_a, "note": "", "article_text": r.text}
+            for r in pairs.itertuples(index=False)]
+    return pd.DataFrame(rows, columns=LABEL_COLUMNS + ["article_text"])
+
+
 def cohen_kappa(a: Any, b: Any) -> float:
     """Cohen's kappa of two aligned label sequences (NaN when chance agreement is 1).
 
@@ -290,4 +363,5 @@ def agreement(path: str | os.PathLike | None = None, double: str | os.PathLike |
 
 
 __all__ = ["COUNTRY_TARGETS", "LABEL_COLUMNS", "LABEL_SETS", "POLITICAL_TARGETS", "agreement", "cohen_kappa",
-           "load_political_labels", "load_statement_stance", "read_label_items"]
+           "generated_folder", "generated_pairs", "load_generated_stance", "load_political_labels",
+           "load_statement_stance", "read_label_items"]

