@@ -18,7 +18,9 @@ import pytest
 from stancekit import _tsc, cli
 from stancekit.models import StanceModel, Target
 from stancekit.stance import train
-from stancekit.stance.data import POLITICAL_TARGETS, agreement, cohen_kappa, load_political_labels
+from stancekit._utils import StancekitError
+from stancekit.stance.data import (POLITICAL_TARGETS, agreement, cohen_kappa, generated_pairs, load_generated_stance,
+                                    load_political_labels)
 from stancekit.stance.frame import frame_text, prepare_pair
 from stancekit.stance.mentions import article_index, resolve_mention
 from stancekit.stance.metrics import expected_calibration_error, stance_metrics
@@ -277,6 +279,54 @@ def test_loader_reads_each_items_own_targets(tmp_path):
     df = load_political_labels(path=other, polnear=root)
     assert df["target"].tolist() == ["the United States", "China"]
     assert df["stance"].tolist() == ["against", "none"]
+
+
+def _generated(tmp_path, second=True):
+    folder = tmp_path / "generated"
+    for sub in ("items", "labels_a", "labels_b"):
+        (folder / sub).mkdir(parents=True)
+    items = [{"item_id": "gen_99_0001", "speaker": "A spokesperson", "cue": "said",
+              "text": "Washington should stop coercing its partners.", "targets": ["the United States", "Japan"]},
+             {"item_id": "gen_99_0002", "speaker": "An analyst", "cue": "",
+              "text": "Talks with Tokyo resume next week.", "targets": ["Japan", "the WTO"]}]
+    a = [{"item_id": "gen_99_0001", "speaker": "A spokesperson",
+          "labels": {"the United States": ["against", 1, "demand"], "Japan": ["none", 0]}},
+         {"item_id": "gen_99_0002", "speaker": "An analyst", "labels": {"Japan": ["favor", 1], "the WTO": ["none", 0]}}]
+    b = [{"item_id": "gen_99_0001", "speaker": "A spokesperson",
+          "labels": {"the United States": ["against", 2], "Japan": ["none", 0]}},
+         {"item_id": "gen_99_0002", "speaker": "An analyst", "labels": {"Japan": ["none", 0], "the WTO": ["none", 0]}}]
+    files = [("items", items), ("labels_a", a)] + ([("labels_b", b)] if second else [])
+    for sub, rows in files:
+        (folder / sub / "gen_99.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return folder
+
+
+def test_generated_set_trains_on_the_pairs_both_labellers_agree_on(tmp_path):
+    folder = _generated(tmp_path)
+    pairs = generated_pairs(folder)
+    assert len(pairs) == 4 and pairs["stance_b"].notna().all()
+    df = load_generated_stance(folder)
+    # Japan in item 2 (favor vs none) is dropped; the writer's intensity is kept where the stances agree.
+    assert sorted(zip(df["item_id"], df["target"], df["stance"], df["intensity"])) == [
+        ("gen_99_0001", "Japan", "none", 0), ("gen_99_0001", "the United States", "against", 1),
+        ("gen_99_0002", "the WTO", "none", 0)]
+    row = df[df["target"] == "the United States"].iloc[0]
+    assert row["article_text"][row["start"]:row["end"]] == row["text"] and row["cue"] == "said"
+    assert df.loc[df["item_id"] == "gen_99_0002", "cue"].isna().all()  # an empty cue is no cue
+    assert len(load_generated_stance(folder, agreed=False)) == 4
+
+
+def test_generated_set_without_second_labels_gives_no_training_pairs(tmp_path):
+    folder = _generated(tmp_path, second=False)
+    assert generated_pairs(folder)["stance_b"].isna().all()
+    assert load_generated_stance(folder).empty
+
+
+def test_generated_set_errors_name_the_file(tmp_path):
+    folder = _generated(tmp_path)
+    (folder / "labels_a" / "gen_99.jsonl").write_text("{not json\n", encoding="utf-8")
+    with pytest.raises(StancekitError, match=r"labels_a/gen_99.jsonl:1: not JSON"):
+        generated_pairs(folder)
 
 
 # --- training and fine-tuning on the tiny model ----------------------------------------
