@@ -70,6 +70,19 @@ def _targets(item: dict) -> list[str]:
     return [t for t in POLITICAL_TARGETS if t in labels] + [t for t in labels if t not in POLITICAL_TARGETS]
 
 
+def _read_jsonl(path: Path) -> list[dict]:
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise StancekitError(f"{path}:{n}: not JSON ({exc.msg})") from None
+    return out
+
+
 def read_label_items(path: str | os.PathLike | None = None) -> list[dict]:
     """The raw label rows (one per item), from ``path``, a shipped set's name (see :data:`LABEL_SETS`)
     or, by default, the political set."""
@@ -79,15 +92,7 @@ def read_label_items(path: str | os.PathLike | None = None) -> list[dict]:
         p = Path(path)
     if not p.is_file():
         raise StancekitError(f"{p}: no stance label file.")
-    out = []
-    with open(p, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    out.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise StancekitError(f"{p}:{n}: not JSON ({exc.msg})") from None
-    return out
+    return _read_jsonl(p)
 
 
 def _join(text: str, spans: list) -> str:
@@ -235,19 +240,6 @@ def generated_folder() -> Path:
     """The repository's ``data/generated``: statement-level items on relations between states, written and
     labelled twice by helpers (a train-only set for stage 2 of training; round 5 of the guidelines)."""
     return Path(__file__).resolve().parents[2] / "data" / "generated"
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    out = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise StancekitError(f"{path}:{n}: not JSON ({exc.msg}).") from None
-    return out
 
 
 def generated_pairs(folder: str | os.PathLike | None = None) -> pd.DataFrame:
