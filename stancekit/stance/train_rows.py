@@ -1,8 +1,9 @@
-"""Training rows for the stance model: NewsMTSC records, political label rows, relevance pairs, length buckets.
+"""Training rows for the stance model: NewsMTSC records, label rows, relevance pairs, length buckets, label tables.
 
 Split out of :mod:`stancekit.stance.train` (which re-exports every name here): each function turns one kind of
 labelled data into the model's rows, ``{"text", "target", "span", "label"[, "how", "item_id"]}``, where ``text``
-is what the model reads (with the reporting frame when asked) and ``span`` the target's mention in it.
+is what the model reads (with the reporting frame when asked) and ``span`` the target's mention in it; and
+``_read_labels`` reads a user's label table (CSV / JSONL / Parquet) for ``stancekit train --init``.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .._utils import StancekitError
+
 
 def read_newsmtsc(path: str | Path) -> list[dict]:
     """Read one NewsMTSC jsonl file into dicts with sentence, mention span and label index."""
